@@ -1,0 +1,64 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Findings: what validation reports, and the parsed shape every format reduces to."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a person should know about a document or configuration."""
+
+    severity: str
+    code: str
+    message: str
+    key: str | None = None
+    hint: str | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One key/value pair as a document states it.
+
+    `value_type` is how the document types the value: "string" is what the app reads; anything
+    else ("boolean", "integer", "real", "date", "data", "array", "dict", "null") is a typed value.
+    `variable` is set when the value is an EMM variable resolved at delivery.
+    """
+
+    key: str
+    value: str | None
+    value_type: str = "string"
+    line: int | None = None
+    variable: str | None = None
+
+
+@dataclass
+class ParsedDocument:
+    """What a format parser makes of a document: its entries and any format-level findings."""
+
+    format: str
+    entries: list[Entry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    app_id: str | None = None
+    version: int | None = None
+
+    def settings(self) -> dict[str, str]:
+        """The string entries as the app would read them (the last of duplicates wins)."""
+        return {entry.key: entry.value for entry in self.entries if entry.value is not None}
+
+
+def count(findings: list[Finding]) -> dict[str, int]:
+    """How many findings of each severity."""
+    return {severity: sum(1 for f in findings if f.severity == severity) for severity in SEVERITIES}
