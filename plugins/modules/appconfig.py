@@ -14,7 +14,7 @@ description:
     configuration keys it reads) and writes it to files in every format an EMM takes, for
     review, for Git, or for manual import.
   - Values are normalised to what the app reads. The app compares every key to a string, so
-    C(inAppPinCode: true) is written as the string C("true"), never as a typed boolean.
+    V(true) for C(inAppPinCode) is written as the string C("true"), never as a typed boolean.
   - A file is written only when its content differs. Keys one platform does not read (C(useVPN),
     C(timeoutVPN) on Android) are left out of that platform's documents and reported in RV(findings).
   - Nothing is written when the configuration has errors; the module fails naming the key, the

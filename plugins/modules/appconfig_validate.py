@@ -13,8 +13,8 @@ description:
   - Validates an AppConfig specfile, an iOS managed app configuration plist, an Android
     managed configuration JSON (Play or Intune) or an Android Management API object, rendered by
     this collection or found in the wild; or a desired configuration as the other modules take it.
-  - Reports findings a person can act on, with the line where the document has one: typed
-    booleans the app reads as off, keys that differ in case or spelling from what the app reads
+  - Reports findings a person can act on, with the line where the document has one. It catches
+    typed booleans the app reads as off, keys that differ in case or spelling from what the app reads
     (C(jailbreakDetection)), timeouts written in seconds, iOS-only keys aimed at Android,
     C(allowOtherServers) locked to no server, bad URLs, deprecated keys, duplicates, malformed or
     hostile XML and violations of the specfile grammar.

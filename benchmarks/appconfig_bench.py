@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Render and validate a generated corpus of Mattermost configurations and documents.
+
+Prints documents per second for rendering and for validation (one process, so one core), per
+format and overall, and the peak resident memory. Target: validate at least 5,000 typical
+documents per second.
+
+    python benchmarks/appconfig_bench.py [--configs 2000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "collections"))
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog, formats  # noqa: E402
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import AppConfig  # noqa: E402
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_document  # noqa: E402
+
+SAMPLE_VALUES = {
+    catalog.SWITCH: (True, False),
+    catalog.MILLISECONDS: (5000, 15000, 30000, 60000),
+    catalog.URL: ("https://chat.example.com", "https://mm.corp.example.org:8065/team"),
+    catalog.TEXT: ("Example Chat", "{{userprincipalname}}", "$EMAIL", "Ünïcode & <Co>"),
+}
+
+# Mistakes found in the wild, applied to a rendered document to make a broken one.
+BREAKAGES = (
+    ("<string>true</string>", "<true/>"),
+    ('"valueString": "true"', '"valueBool": true'),
+    ("jailbreakProtection", "jailbreakDetection"),
+    ("serverUrl", "serverURL"),
+    ("</dict>", "<dict>"),
+    ('"true"', '"True"'),
+)
+
+
+def random_config(rng: random.Random) -> AppConfig:
+    keys = rng.sample(catalog.KEYS[:-1], rng.randint(4, len(catalog.KEYS) - 1))
+    settings = {key.name: rng.choice(SAMPLE_VALUES[key.kind]) for key in keys}
+    return AppConfig.from_input(settings)
+
+
+def broken(document: str, rng: random.Random) -> str:
+    candidates = [(old, new) for old, new in BREAKAGES if old in document]
+    if not candidates:
+        return document[: len(document) // 2]  # truncated: malformed
+    old, new = rng.choice(candidates)
+    return document.replace(old, new, 1)
+
+
+def timed(function, items) -> float:
+    start = time.perf_counter()
+    for item in items:
+        function(item)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", type=int, default=2000, help="configurations to generate")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    configs = [random_config(rng) for _ in range(args.configs)]
+
+    print(f"corpus: {len(configs)} configurations x {len(formats.FORMATS)} formats, plus one broken copy of each")
+    print(f"{'format':<20}{'render/s':>12}{'validate/s':>14}{'broken/s':>12}")
+    all_documents, total_render = [], 0.0
+    for fmt in formats.FORMATS:
+        documents = []
+        render_seconds = timed(lambda config: documents.append(formats.render(config, fmt).text), configs)
+        damaged = [broken(document, rng) for document in documents]
+        valid_seconds = timed(validate_document, documents)
+        broken_seconds = timed(validate_document, damaged)
+        print(f"{fmt:<20}{len(configs) / render_seconds:>12,.0f}{len(documents) / valid_seconds:>14,.0f}"
+              f"{len(damaged) / broken_seconds:>12,.0f}")
+        all_documents += documents + damaged
+        total_render += render_seconds
+    rng.shuffle(all_documents)
+    mixed_seconds = timed(validate_document, all_documents)
+    print(f"overall: render {len(configs) * len(formats.FORMATS) / total_render:,.0f} documents/s, "
+          f"validate {len(all_documents) / mixed_seconds:,.0f} documents/s (mixed formats, half broken)")
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"peak memory: {peak_kib / 1024:.1f} MiB resident")
+
+
+if __name__ == "__main__":
+    main()

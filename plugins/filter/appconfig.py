@@ -1,0 +1,63 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Filters to render and check Mattermost app configurations inline in templates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleFilterError
+
+try:
+    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import formats
+    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import AppConfig, ConfigError
+    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import (
+        validate_config,
+        validate_document,
+    )
+except ImportError as exc:
+    IMPORT_ERROR: ImportError | None = exc
+else:
+    IMPORT_ERROR = None
+
+
+def _require_libraries() -> None:
+    if IMPORT_ERROR is not None:
+        raise AnsibleFilterError(f"the mattermost.emm filters need pydantic and lxml on the controller: {IMPORT_ERROR}")
+
+
+def appconfig_render(config, format="plist", platforms=("ios", "android"), app_id="com.mattermost.rn",
+                     version=1, full=False):  # pylint: disable=redefined-builtin
+    """A desired configuration rendered as one document."""
+    _require_libraries()
+    if format not in formats.FORMATS:
+        raise AnsibleFilterError(f"appconfig_render: format {format!r} is not one of {', '.join(formats.FORMATS)}")
+    try:
+        model = AppConfig.from_input(config, platforms, app_id)
+        return formats.render(model, format, version=int(version), full_plist=bool(full)).text
+    except (ConfigError, ValueError) as exc:
+        raise AnsibleFilterError(f"appconfig_render: {exc}") from None
+
+
+def appconfig_findings(data, format=None, platforms=None):  # pylint: disable=redefined-builtin
+    """The findings about a document (a string) or a desired configuration (a mapping)."""
+    _require_libraries()
+    if isinstance(data, Mapping):
+        report = validate_config(dict(data), platforms or ("ios", "android"))
+    elif isinstance(data, (str, bytes)):
+        if format is not None and format not in formats.FORMATS:
+            raise AnsibleFilterError(f"appconfig_findings: format {format!r} is not one of {', '.join(formats.FORMATS)}")
+        report = validate_document(data, format, platforms)
+    else:
+        raise AnsibleFilterError(
+            f"appconfig_findings: expected a document (string) or a configuration (mapping), got {type(data).__name__}"
+        )
+    return [finding.as_dict() for finding in report.findings]
+
+
+class FilterModule:
+    """Mattermost AppConfig filters."""
+
+    def filters(self):
+        return {"appconfig_render": appconfig_render, "appconfig_findings": appconfig_findings}
