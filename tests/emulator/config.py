@@ -1,0 +1,38 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The emulator's settings, shared by the command line, `run_emulator` and the pytest fixture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_CLIENT_ID = "emulator-client"
+DEFAULT_CLIENT_SECRET = "emulator-secret"
+COLLECTION_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_specs_dir() -> Path:
+    """Microsoft's Graph descriptions, next to the collection checkout (../shared/specs/graph)."""
+    return COLLECTION_ROOT.parent / "shared" / "specs" / "graph"
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """How one emulator instance listens and behaves."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    client_id: str = DEFAULT_CLIENT_ID
+    client_secret: str = DEFAULT_CLIENT_SECRET
+    page_size: int = 100
+    listing_delay: float = 0.0
+    token_lifetime: float = 3600.0
+    specs: Path | None = field(default_factory=default_specs_dir)
+
+    def __post_init__(self) -> None:
+        if self.page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        if self.listing_delay < 0 or self.token_lifetime <= 0:
+            raise ValueError("listing_delay must be >= 0 and token_lifetime > 0")

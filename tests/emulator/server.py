@@ -1,0 +1,99 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The HTTP face of the emulator: a threading HTTP/1.1 server on 127.0.0.1 (by default)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .app import Emulator
+from .config import EmulatorConfig
+from .protocol import DropConnection, Request, Response
+
+LOG = logging.getLogger(__name__)
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """Serves one `Emulator`; each connection gets its own thread."""
+
+    daemon_threads = True
+    # socketserver's default backlog of 5 resets connections when parallel clients (forks, benchmarks) connect at once.
+    request_queue_size = 128
+
+    def __init__(self, config: EmulatorConfig):
+        self.emulator = Emulator(config)
+        super().__init__((config.host, config.port), _Handler)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: EmulatorServer
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def log_message(self, *args: Any) -> None:
+        LOG.debug(*args)
+
+    def _serve(self) -> None:
+        request = self._read_request()
+        try:
+            response = self.server.emulator.handle(request)
+        except DropConnection:
+            self._drop()
+            return
+        self._write(response)
+
+    def _read_request(self) -> Request:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        return Request(
+            method=self.command,
+            path=unquote(url.path),
+            query_string=url.query,
+            headers={name.lower(): value for name, value in self.headers.items()},
+            body=self.rfile.read(length) if length else b"",
+            base_url=f"http://{self.headers.get('Host') or self.server.base_url.removeprefix('http://')}",
+        )
+
+    def _write(self, response: Response) -> None:
+        payload = response.payload()
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        if response.body is not None:
+            self.send_header("Content-Type", response.content_type)
+        if response.status != 204:
+            self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _drop(self) -> None:
+        """Closes the connection without a byte of response, as a network failure would."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
