@@ -9,22 +9,16 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-try:
-    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import formats
-    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import AppConfig, ConfigError
-    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import (
-        validate_config,
-        validate_document,
-    )
-except ImportError as exc:
-    IMPORT_ERROR: ImportError | None = exc
-else:
-    IMPORT_ERROR = None
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import formats
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import AppConfig, ConfigError
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_config, validate_document
+from ansible_collections.mattermost.emm.plugins.module_utils.third_party import missing_libraries
 
 
 def _require_libraries() -> None:
-    if IMPORT_ERROR is not None:
-        raise AnsibleFilterError(f"the mattermost.emm filters need pydantic and lxml on the controller: {IMPORT_ERROR}")
+    missing = missing_libraries()
+    if missing:
+        raise AnsibleFilterError(f"the mattermost.emm filters need {missing[0]} on the controller")
 
 
 def appconfig_render(config, format="plist", platforms=("ios", "android"), app_id="com.mattermost.rn",

@@ -20,7 +20,7 @@ description:
   - Nothing is written when the configuration has errors; the module fails naming the key, the
     value and what is allowed.
 author:
-  - Mattermost EMM contributors
+  - Mattermost EMM contributors (@mattermost)
 requirements:
   - pydantic >= 2
   - lxml
@@ -63,7 +63,7 @@ options:
     default: mattermost
   version:
     description:
-      - The specfile C(version). EMMs use it to tell revisions apart, so raise it with every change
+      - The specfile C(version), from 1 to 99999. EMMs use it to tell revisions apart, so raise it with every change
         you import by hand.
     type: int
     default: 1
@@ -147,20 +147,15 @@ findings:
 """
 
 import os
-import traceback
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mattermost.emm.plugins.module_utils.files import ensure_directory, sync_file
 
-try:
-    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import formats
-    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_config
-except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
-else:
-    IMPORT_ERROR = None
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import formats
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_config
+from ansible_collections.mattermost.emm.plugins.module_utils.module_support import require_libraries
 
+MAX_SPECFILE_VERSION = 99999  # the grammar's five digits
 FILE_NAMES = {
     "specfile": "{name}-appconfig.xml",
     "plist": "{name}-ios.plist",
@@ -189,9 +184,10 @@ def main() -> None:
         add_file_common_args=True,
         supports_check_mode=True,
     )
-    if IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("pydantic and lxml"), exception=IMPORT_ERROR)
+    require_libraries(module)
     params = module.params
+    if not 1 <= params["version"] <= MAX_SPECFILE_VERSION:
+        module.fail_json(msg=f"version {params['version']} is not allowed; the specfile grammar takes 1 to {MAX_SPECFILE_VERSION}")
 
     report = validate_config(params["config"], params["platforms"], params["app_id"])
     findings = [finding.as_dict() for finding in report.findings]

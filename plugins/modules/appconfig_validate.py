@@ -23,7 +23,7 @@ description:
   - A specfile for another app gets the grammar checks only.
   - Fails when there are errors (or warnings, with O(strict)); never changes anything.
 author:
-  - Mattermost EMM contributors
+  - Mattermost EMM contributors (@mattermost)
 requirements:
   - pydantic >= 2
   - lxml
@@ -138,19 +138,10 @@ counts:
   sample: {"error": 1, "warning": 0, "info": 0}
 """
 
-import traceback
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-try:
-    from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import (
-        validate_config,
-        validate_document,
-    )
-except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
-else:
-    IMPORT_ERROR = None
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_config, validate_document
+from ansible_collections.mattermost.emm.plugins.module_utils.module_support import require_libraries
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -177,8 +168,7 @@ def main() -> None:
         required_one_of=[("path", "content", "config")],
         supports_check_mode=True,
     )
-    if IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("pydantic and lxml"), exception=IMPORT_ERROR)
+    require_libraries(module)
     params = module.params
 
     if params["config"] is not None:

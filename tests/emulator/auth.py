@@ -60,7 +60,7 @@ class TokenIssuer:
 
     def check(self, request: Request) -> None:
         """Raises Graph's 401 unless the request carries a live token."""
-        scheme, _, token = (request.header("authorization") or "").partition(" ")
+        scheme, _space, token = (request.header("authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("Access token is empty.")
         with self._lock:

@@ -326,7 +326,7 @@ def _batch_items(body: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _inner_request(item: Mapping[str, Any], version: str, outer: Request) -> Request:
-    path, _, query = item["url"].lstrip("/").partition("?")
+    path, _mark, query = item["url"].lstrip("/").partition("?")
     return Request(
         method=item["method"].upper(),
         path=f"/{version}/{path}",

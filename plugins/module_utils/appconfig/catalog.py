@@ -81,7 +81,8 @@ KEYS: tuple[Key, ...] = (
     Key(
         "jailbreakProtection", SWITCH, "Block jailbroken and rooted devices",
         "Refuses to run on jailbroken or rooted devices. Mattermost's documentation calls this "
-        "key jailbreakDetection; the app reads only jailbreakProtection.",
+        "key jailbreakDetection; the app reads only jailbreakProtection. When \"true\" it takes "
+        "over from the server's and Intune's jailbreak checks.",
         default="false",
     ),
     Key(

@@ -14,10 +14,15 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Mapping, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from pydantic_core import PydanticCustomError
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.third_party import (
+    BaseModel,
+    ConfigDict,
+    PydanticCustomError,
+    ValidationError,
+    field_validator,
+)
 
 Platform = Literal["ios", "android"]
 AppId = Literal["com.mattermost.rn", "com.mattermost.rnbeta"]
@@ -25,6 +30,8 @@ AppId = Literal["com.mattermost.rn", "com.mattermost.rnbeta"]
 
 # Characters no XML document (specfile, plist) can carry.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# A whole number as the app parses it: ASCII digits only (str.isdigit() also takes "²" and "１").
+_DIGITS = re.compile("[0-9]+")
 
 
 class Problem(NamedTuple):
@@ -61,7 +68,7 @@ def normalise_value(key: catalog.Key, value: Any) -> str:
     elif key.kind == catalog.MILLISECONDS:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return str(value)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
             return str(int(value))
     elif isinstance(value, str):
         if _XML_INVALID.search(value):

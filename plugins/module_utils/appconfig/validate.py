@@ -53,9 +53,9 @@ def validate_document(document: str | bytes, fmt: str | None = None, platforms: 
     """Findings about a document in any supported format (detected when `fmt` is None)."""
     try:
         fmt = fmt or formats.detect(document)
+        parsed = formats.parse(document, fmt)
     except ValueError as exc:
         return Report([Finding(ERROR, "unknown-format", str(exc))])
-    parsed = formats.parse(document, fmt)
     report = Report(list(parsed.findings), fmt, parsed.app_id)
     if parsed.app_id is not None and parsed.app_id not in catalog.APP_IDS:
         report.findings.append(Finding(
@@ -74,6 +74,8 @@ def validate_config(config: Any, platforms: Any = catalog.PLATFORMS, app_id: Any
         model = AppConfig.from_input(config, platforms, app_id)
     except ConfigError as exc:
         return Report([Finding(ERROR, "invalid-config", p.message, key=p.key) for p in exc.problems])
+    if not model.settings:
+        return Report([Finding(ERROR, "empty-config", "config is empty; set at least one key, such as serverUrl")])
     entries = [Entry(name, value) for name, value in model.settings.items()]
     return Report(check_entries(entries, model.platforms), app_id=model.app_id, config=model)
 
@@ -162,9 +164,10 @@ def _value_checks(key: catalog.Key, entry: Entry) -> list[Finding]:
 def _typed_value(key: catalog.Key, entry: Entry) -> Finding:
     if key.kind == catalog.SWITCH:
         meaning = "allowed" if key.name == "allowOtherServers" else "off"
+        shown = "" if entry.value is None else f" ({entry.value})"
         return Finding(
             ERROR, "typed-boolean" if entry.value_type == "boolean" else "typed-value",
-            f"{key.name} is a {entry.value_type} ({entry.value}); the app compares it to the string \"true\", "
+            f"{key.name} is a {entry.value_type}{shown}; the app compares it to the string \"true\", "
             f"so it reads as {meaning}",
             key=key.name, line=entry.line, hint=f'send the string "{entry.value if entry.value in catalog.SWITCH_VALUES else "true"}"',
         )
@@ -189,7 +192,7 @@ def _switch_value(key: catalog.Key, entry: Entry) -> list[Finding]:
 
 
 def _milliseconds_value(key: catalog.Key, entry: Entry) -> list[Finding]:
-    if not entry.value.isdigit():
+    if not (entry.value.isascii() and entry.value.isdigit()):
         return [Finding(ERROR, "invalid-value", f"{key.name} is {entry.value!r}, not a whole number of milliseconds",
                         key=key.name, line=entry.line, hint=f"allowed: {key.allowed_text()}, e.g. \"30000\"")]
     if int(entry.value) < MIN_SENSIBLE_MILLISECONDS:
@@ -202,8 +205,11 @@ def _milliseconds_value(key: catalog.Key, entry: Entry) -> list[Finding]:
 def _url_value(key: catalog.Key, entry: Entry) -> list[Finding]:
     if not entry.value.strip():
         return _text_value(key, entry)
-    parts = urlsplit(entry.value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(entry.value.strip())
+    except ValueError:  # e.g. an unbalanced "[" of an IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         return [Finding(ERROR, "invalid-url", f"{key.name} is {entry.value!r}, not an absolute URL",
                         key=key.name, line=entry.line, hint="write the full address, e.g. https://chat.example.com")]
     if parts.scheme == "http":

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import re
 
-_PATTERNS = (
-    ("Intune", re.compile(r"\{\{[A-Za-z][A-Za-z0-9_]*\}\}")),  # {{userprincipalname}}
-    ("Workspace ONE", re.compile(r"(?<!\{)\{[A-Za-z][A-Za-z0-9_]*\}(?!\})")),  # {EmailAddress}
-    ("Jamf", re.compile(r"\$[A-Z][A-Z0-9_]*\b")),  # $EMAIL
+_VARIABLE = re.compile(
+    r"\{\{[A-Za-z][A-Za-z0-9_]*\}\}"  # Intune: {{userprincipalname}}
+    r"|(?<!\{)\{[A-Za-z][A-Za-z0-9_]*\}(?!\})"  # Workspace ONE: {EmailAddress}
+    r"|\$[A-Z][A-Z0-9_]*\b"  # Jamf: $EMAIL
 )
 
 
 def find_variable(value: str) -> str | None:
     """The first EMM variable in `value`, as written, or None."""
-    for _vendor, pattern in _PATTERNS:
-        match = pattern.search(value)
-        if match:
-            return match.group(0)
-    return None
+    match = _VARIABLE.search(value)
+    return match.group(0) if match else None

@@ -24,7 +24,7 @@ import functools
 import re
 import threading
 
-from lxml import etree
+from ansible_collections.mattermost.emm.plugins.module_utils.third_party import etree
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 """Largest document :func:`parse_xml` accepts by default (1 MiB); real specfiles and plists

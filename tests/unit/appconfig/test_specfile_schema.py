@@ -118,7 +118,7 @@ def specfiles(draw) -> bytes:
 
     def localized(parent, tag):
         element = add(parent, tag)
-        for _ in range(draw(st.integers(0 if wrong() else 1, 2))):
+        for _item in range(draw(st.integers(0 if wrong() else 1, 2))):
             add(element, "language", draw(TEXT), value=maybe("language"))
         return element
 
@@ -146,7 +146,7 @@ def specfiles(draw) -> bytes:
                         add(default, choice, value=lexical("user" if choice == "userVariable" else "device"))
             else:
                 many = key_type.endswith("Array") or wrong()
-                for _ in range(draw(st.integers(0, 3 if many else 1))):
+                for _item in range(draw(st.integers(0, 3 if many else 1))):
                     add(default, "value", lexical(VALUE_KIND[key_type]))
         if draw(st.booleans()):
             bound = BOUND_KIND.get(key_type)
@@ -156,7 +156,7 @@ def specfiles(draw) -> bytes:
                 constraint.set("pattern", draw(TEXT))
             if (key_type not in ("date", "boolean") and draw(st.booleans())) or wrong():
                 values = add(constraint, "values")
-                for _ in range(draw(st.integers(0 if wrong() else 1, 3))):
+                for _item in range(draw(st.integers(0 if wrong() else 1, 3))):
                     kind = VALUE_KIND.get(key_type)
                     add(values, "value", lexical(kind) if kind else draw(TEXT))
         if wrong():
@@ -176,18 +176,18 @@ def specfiles(draw) -> bytes:
                     localized(element, tag)
             if draw(st.booleans()):
                 options = add(element, "options")
-                for _ in range(draw(st.integers(0 if wrong() else 1, 2))):
+                for _item in range(draw(st.integers(0 if wrong() else 1, 2))):
                     option = localized(options, "option")
                     option.set("value", draw(TEXT))
                     if draw(st.booleans()):
                         option.set("selected", lexical("bool"))
 
-        for _ in range(draw(st.integers(0 if wrong() else 1, 3))):
+        for _item in range(draw(st.integers(0 if wrong() else 1, 3))):
             if draw(st.booleans()):
                 group = add(presentation, "fieldGroup")
                 if not wrong():
                     localized(group, "name")
-                for _ in range(draw(st.integers(0 if wrong() else 1, 2))):
+                for _item in range(draw(st.integers(0 if wrong() else 1, 2))):
                     field(group)
             else:
                 field(presentation)
@@ -290,7 +290,7 @@ def test_rejects(name):
     document, expected = NEGATIVE[name]
     errors = schema_errors(parse_xml(document))
     assert errors, f"{name} was accepted"
-    assert any(expected in message for _, message in errors), errors
+    assert any(expected in message for _line, message in errors), errors
     assert all(line is not None and "{urn:" not in message for line, message in errors), errors
 
 

@@ -16,7 +16,7 @@ from tests.emulator import http_request
 def test_a_429_carries_retry_after_and_is_consumed(emulator):
     emulator.add_fault("/groups", status=429, retry_after=3, count=2)
 
-    answers = [emulator.graph("GET", "/groups") for _ in range(3)]
+    answers = [emulator.graph("GET", "/groups") for _attempt in range(3)]
 
     assert [answer.status for answer in answers] == [429, 429, 200]
     assert answers[0].headers["retry-after"] == "3"
@@ -55,7 +55,7 @@ def test_rules_match_by_method_and_regular_expression(emulator):
 def test_an_unlimited_rule_stays(emulator):
     emulator.add_fault("/groups", status=500, count=None)
 
-    assert [emulator.graph("GET", "/groups").status for _ in range(3)] == [500, 500, 500]
+    assert [emulator.graph("GET", "/groups").status for _attempt in range(3)] == [500, 500, 500]
     emulator.clear_faults()
     assert emulator.graph("GET", "/groups").status == 200
 

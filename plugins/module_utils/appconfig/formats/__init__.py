@@ -72,7 +72,10 @@ def _for_any(config: AppConfig) -> dict[str, str]:
 
 def parse(document: str | bytes, fmt: str | None = None) -> ParsedDocument:
     """Parse `document` in format `fmt`, or in the format detected from its content."""
-    return _PARSERS[fmt or detect(document)](document)
+    fmt = fmt or detect(document)
+    if fmt not in _PARSERS:
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    return _PARSERS[fmt](document)
 
 
 def detect(document: str | bytes) -> str:

@@ -71,12 +71,15 @@ def parse_managed_properties(document: str | bytes) -> ParsedDocument:
     if isinstance(product, str):
         parsed.app_id = product.removeprefix("app:")
     properties = data.get("managedProperty")
-    if not isinstance(properties, list):
+    if not isinstance(properties, list) or isinstance(properties, _Object):
         parsed.findings.append(_grammar('"managedProperty" must be a list of {"key", "valueString"} objects'))
         return parsed
     lines = _lines_of(r'"key"\s*:', text)
-    for index, item in enumerate(properties):
-        line = lines[index] if index < len(lines) else None
+    for item in properties:
+        # Each "key" member takes the next '"key":' of the text; an item without one has no line.
+        keys = [name for name, _value in item if name == "key"] if isinstance(item, _Object) else []
+        line = lines[0] if keys and lines else None
+        del lines[:len(keys)]
         entry = _property_entry(item, line, parsed)
         if entry is not None:
             parsed.entries.append(entry)
@@ -103,7 +106,14 @@ def parse_amapi(document: str | bytes) -> ParsedDocument:
 
 
 def _load(document: str | bytes, parsed: ParsedDocument):
-    text = document.decode("utf-8-sig") if isinstance(document, bytes) else document.lstrip("\ufeff")
+    try:
+        text = document.decode("utf-8-sig") if isinstance(document, bytes) else document.lstrip("\ufeff")
+    except UnicodeDecodeError as exc:  # JSON is UTF-8 text (RFC 8259)
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        parsed.findings.append(Finding(
+            findings.ERROR, "malformed-json", f"line {line}: the document is not UTF-8 text ({exc.reason})", line=line,
+        ))
+        return "", None
     try:
         data = json.loads(text, object_pairs_hook=_Object)
     except json.JSONDecodeError as exc:

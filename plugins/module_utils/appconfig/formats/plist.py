@@ -48,8 +48,9 @@ def parse(document: str | bytes) -> ParsedDocument:
 def _top_dict(root, parsed: ParsedDocument):
     if root.tag == "dict":
         return root
-    if root.tag == "plist" and len(root) == 1 and root[0].tag == "dict":
-        return root[0]
+    children = [child for child in root if isinstance(child.tag, str)]  # comments are not content
+    if root.tag == "plist" and len(children) == 1 and children[0].tag == "dict":
+        return children[0]
     parsed.findings.append(Finding(
         findings.ERROR, "plist-grammar",
         f"line {root.sourceline}: expected a <dict>, or a <plist> holding one <dict>; found <{root.tag}>",
@@ -60,14 +61,16 @@ def _top_dict(root, parsed: ParsedDocument):
 
 def _entries(top, parsed: ParsedDocument) -> list[Entry]:
     entries = []
-    children = [child for child in top if isinstance(child.tag, str)]
-    for key_element, value_element in zip(children[::2], children[1::2]):
+    children = iter([child for child in top if isinstance(child.tag, str)])
+    for key_element in children:
         if key_element.tag != "key":
             parsed.findings.append(_grammar(key_element, f"expected <key>, found <{key_element.tag}>"))
             break
+        value_element = next(children, None)
+        if value_element is None or value_element.tag == "key":  # a <key> is never a value
+            parsed.findings.append(_grammar(key_element, f"<key>{key_element.text or ''}</key> has no value after it"))
+            break
         entries.append(_entry(key_element.text or "", value_element, key_element.sourceline))
-    if len(children) % 2:
-        parsed.findings.append(_grammar(children[-1], f"<{children[-1].tag}> has no value after it"))
     return entries
 
 

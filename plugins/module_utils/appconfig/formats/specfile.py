@@ -89,7 +89,7 @@ def parse(document: str | bytes) -> ParsedDocument:
         return parsed
     parsed.app_id = _child_text(root, "bundleId")
     version = _child_text(root, "version")
-    parsed.version = int(version) if version and version.strip().isdigit() else None
+    parsed.version = int(version) if version and version.isascii() and version.isdigit() else None
     key_dict = root.find("dict")
     if key_dict is not None:
         parsed.entries = [_entry(element) for element in key_dict if isinstance(element.tag, str)]
@@ -110,7 +110,8 @@ def _entry(element) -> Entry:
         return Entry(name, None, value_type=value_type, line=element.sourceline)
     first = values[0]
     if first.tag in ("userVariable", "deviceVariable"):
-        return Entry(name, None, value_type=value_type, line=element.sourceline, variable=(first.text or "").strip())
+        variable = first.get("value") or (first.text or "").strip()  # the grammar names it in @value
+        return Entry(name, None, value_type=value_type, line=element.sourceline, variable=variable)
     if value_type.endswith("Array"):
         return Entry(name, None, value_type=value_type, line=element.sourceline)
     return Entry(name, first.text or "", value_type=value_type, line=element.sourceline)

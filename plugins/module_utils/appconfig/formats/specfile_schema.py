@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
-from lxml import etree
+from ansible_collections.mattermost.emm.plugins.module_utils.third_party import etree
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.xmlsafe import parse_xml
 

@@ -1,0 +1,114 @@
+# Developer and CI entry points for the mattermost.emm collection.
+#
+#   make site    set everything up, then run the main playbook (offline provider)
+#   make test    every check CI runs, in order, stopping at the first failure
+#
+# Only a plain python3 (3.11+) is needed: every other tool is installed into
+# .venv from requirements-test.txt. See docs/testing.md.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+
+# The checkout is made importable as ansible_collections.mattermost.emm through
+# a symlink: collections/ansible_collections/mattermost/emm -> the repo root.
+# ansible-playbook, ansible-lint, molecule and pytest all find it there.
+COLLECTIONS_ROOT := $(CURDIR)/collections
+COLLECTION_LINK := collections/ansible_collections/mattermost/emm
+
+# ansible-test needs a real directory tree, so sanity runs in a copy.
+SANITY_ROOT := $(CURDIR)/build/sanity
+SANITY_PYTHON ?= 3.11
+# --local runs ansible-test itself from .venv; each sanity test that needs
+# pinned tools (pylint, yamllint, ...) still gets its own cached virtualenv
+# under ~/.ansible/test/venv, so .venv is never modified. --venv works too but
+# first builds one more virtualenv for ansible-test itself.
+SANITY_MODE ?= --local
+SANITY_ARGS ?=
+
+INVENTORY ?= playbooks/inventory
+SITE_ARGS ?=
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Tools run from .venv; they also call each other (ansible-lint and molecule
+# run ansible-playbook, antsibull-changelog runs ansible-doc) through PATH.
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_ROOT)
+export PY_COLORS ?= 0
+export ANSIBLE_NOCOLOR ?= 1
+
+.PHONY: help venv collections site units sanity pip-bootstrap lint changelog-lint \
+	molecule test clean distclean
+
+help:
+	@echo "make site            set up .venv, run playbooks/site.yml on $(INVENTORY)"
+	@echo "make test            venv, units, sanity, lint, changelog-lint, molecule"
+	@echo "make units|sanity|lint|changelog-lint|molecule   one step"
+	@echo "make clean           remove build output (keeps .venv)"
+	@echo "make distclean       clean, and remove .venv"
+
+# ---------------------------------------------------------------------------
+# Environment
+
+venv: $(STAMP)
+
+# Reinstalls only when a requirements file changes (or .venv is deleted).
+$(STAMP): requirements.txt requirements-test.txt
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --upgrade pip
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r requirements-test.txt
+	@touch $@
+
+collections:
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@ln -sfn ../../.. $(COLLECTION_LINK)
+
+# ---------------------------------------------------------------------------
+# Main job
+
+site: venv collections
+	ansible-playbook -i $(INVENTORY) playbooks/site.yml $(SITE_ARGS)
+
+# ---------------------------------------------------------------------------
+# Checks
+
+units: venv collections
+	pytest -q
+
+# ansible-test pulls pip into each sanity venv with a script it normally
+# downloads from a host outside the package index; provide it locally.
+pip-bootstrap: venv
+	@python tests/utils/ansible_test_pip_bootstrap.py
+
+sanity: venv pip-bootstrap
+	@tree=$$(python tests/utils/collection_tree.py $(SANITY_ROOT)); \
+	cd "$$tree" && ansible-test sanity $(SANITY_MODE) --python $(SANITY_PYTHON) $(SANITY_ARGS)
+
+lint: venv collections
+	ansible-lint
+
+changelog-lint: venv
+	antsibull-changelog lint
+
+molecule: venv collections
+	molecule test --all
+
+test: venv
+	$(MAKE) --no-print-directory units
+	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory changelog-lint
+	$(MAKE) --no-print-directory molecule
+
+# ---------------------------------------------------------------------------
+
+clean:
+	rm -rf build collections tests/output .pytest_cache .hypothesis .ansible
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
