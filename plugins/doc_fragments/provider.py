@@ -1,0 +1,80 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """The `provider` option of every module that talks to an EMM, documented once."""
+
+    DOCUMENTATION = r"""
+options:
+  provider:
+    description:
+      - The EMM to reconcile, and how to reach it.
+      - Set it once for a whole play with C(module_defaults) and the action group
+        C(group/mattermost.emm.emm).
+    type: dict
+    required: true
+    suboptions:
+      type:
+        description:
+          - V(intune) is Microsoft Intune through Microsoft Graph.
+          - V(offline) reaches no EMM. It plans exactly as V(intune) does, against a directory
+            O(provider.dest) that holds one JSON file per object (the Graph body that would be
+            sent, with its assignments) and C(plan.json), the operations of the last run that
+            changed anything. Group and app ids are written as placeholders such as
+            C(<group:Sales>).
+        type: str
+        required: true
+        choices: [intune, offline]
+      tenant_id:
+        description:
+          - The Entra ID (Azure AD) tenant id or domain. Required for V(intune).
+          - If not set, the environment variable E(AZURE_TENANT_ID) is used.
+        type: str
+      client_id:
+        description:
+          - The application (client) id of the app registration, which needs the Graph
+            application permissions C(DeviceManagementApps.ReadWrite.All),
+            C(DeviceManagementConfiguration.ReadWrite.All) and C(Group.Read.All).
+          - If not set, the environment variable E(AZURE_CLIENT_ID) is used.
+        type: str
+      client_secret:
+        description:
+          - The client secret of the app registration. Never logged or returned.
+          - If not set, the environment variable E(AZURE_CLIENT_SECRET) is used.
+        type: str
+      cloud:
+        description: The Microsoft cloud; picks the Graph and login endpoints.
+        type: str
+        choices: [global, usgov, usgov_dod, china]
+        default: global
+      graph_url:
+        description:
+          - Overrides the Graph endpoint of O(provider.cloud), for example to reach the EMM
+            emulator in tests (set O(provider.login_url) to the same base URL).
+        type: str
+      login_url:
+        description: Overrides the Entra login endpoint of O(provider.cloud).
+        type: str
+      validate_certs:
+        description: Verify TLS certificates. Turn off only for a test endpoint you trust.
+        type: bool
+        default: true
+      ca_path:
+        description: A PEM file of CA certificates to trust, for TLS-inspecting proxies.
+        type: path
+      timeout:
+        description: Seconds to wait for one HTTP answer.
+        type: int
+        default: 30
+      dest:
+        description: The directory of the V(offline) provider. Required for V(offline).
+        type: path
+notes:
+  - Throttling (HTTP 429, honouring C(Retry-After)) and server errors (5xx) are retried with
+    backoff, within a bounded time; a failure half-way leaves a state the next run completes
+    without duplicates.
+"""

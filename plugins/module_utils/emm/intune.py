@@ -1,0 +1,274 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Microsoft Intune through Microsoft Graph.
+
+The Mattermost app reads only the OS channel, so its keys always go into managed-device app
+configuration (`mobileAppConfigurations`): `iosMobileAppConfiguration`, and the Managed Google
+Play `androidManagedStoreAppConfiguration` whose `profileApplicability` picks fully managed
+devices or work profiles. Never into managed-apps (MAM) configuration, which the app never sees.
+
+Graph calls go to beta where v1.0 lacks what is needed: Managed Google Play apps and their
+configurations, assignment filters (the iOS ownership split) and `preventManagedAppBackup`. All
+of deviceAppManagement is therefore read and written on beta, so one list shows every app;
+groups are read on v1.0.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import (
+    ApiError,
+    BatchRequest,
+    ClientCredentials,
+    HttpClient,
+    TransportError,
+)
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import (
+    ASSIGN,
+    CREATE,
+    DELETE,
+    UPDATE,
+    DuplicateObjects,
+    Operation,
+    Plan,
+    ProviderError,
+    plan,
+)
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, GroupTarget
+
+# Public cloud and the national clouds: (Graph, Entra login).
+CLOUDS = {
+    "global": ("https://graph.microsoft.com", "https://login.microsoftonline.com"),
+    "usgov": ("https://graph.microsoft.us", "https://login.microsoftonline.us"),
+    "usgov_dod": ("https://dod-graph.microsoft.us", "https://login.microsoftonline.us"),
+    "china": ("https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn"),
+}
+BETA = "/beta"
+V1 = "/v1.0"
+GROUP_PAGE = "999"
+
+
+def connect(settings: Mapping[str, Any]) -> IntuneProvider:
+    """An Intune provider from the module's `provider` settings."""
+    graph_default, login_default = CLOUDS[settings.get("cloud") or "global"]
+    graph_url = (settings.get("graph_url") or graph_default).rstrip("/")
+    login_url = (settings.get("login_url") or login_default).rstrip("/")
+    auth = ClientCredentials(
+        f"{login_url}/{settings['tenant_id']}/oauth2/v2.0/token",
+        settings["client_id"],
+        settings["client_secret"],
+        scope=f"{graph_default if settings.get('graph_url') is None else graph_url}/.default",
+    )
+    client = HttpClient(
+        graph_url,
+        auth=auth,
+        timeout=settings.get("timeout") or 30,
+        validate_certs=settings.get("validate_certs", True),
+        ca_path=settings.get("ca_path"),
+        secrets=[settings["client_secret"]],
+    )
+    return IntuneProvider(client, settle_seconds=settings.get("settle_seconds", 10))
+
+
+class IntuneProvider:
+    """Plans and applies Mattermost's apps and configurations in one Intune tenant."""
+
+    def __init__(self, client: HttpClient, settle_seconds: float = 10):
+        self.client = client
+        self.settle_seconds = settle_seconds
+        self._listed: dict[str, list[dict]] = {}
+
+    # Reading -------------------------------------------------------------------------------
+
+    def _list(self, kind: str) -> list[dict]:
+        """Every object of a kind, paged to the end (cached for the run)."""
+        if kind not in self._listed:
+            params = {"$expand": "assignments"} if kind in objects.ASSIGNABLE else None
+            self._listed[kind] = self.client.get_all(BETA + objects.COLLECTION[kind], params=params)
+        return self._listed[kind]
+
+    def _forget(self, kind: str) -> None:
+        self._listed.pop(kind, None)
+
+    def group_ids(self, targets: Iterable[GroupTarget]) -> dict[str, str]:
+        """Group display name -> id for every target named by display name."""
+        names = sorted({target.group for target in targets if target.group})
+        if not names:
+            return {}
+        groups = self.client.get_all(V1 + "/groups", params={"$select": "id,displayName", "$top": GROUP_PAGE})
+        found: dict[str, list[str]] = {}
+        for group in groups:
+            found.setdefault(group["displayName"], []).append(group["id"])
+        missing = [name for name in names if name not in found]
+        if missing:
+            raise ProviderError(f"no group named {', '.join(map(repr, missing))} exists in the tenant; "
+                                "create it, or correct the name (display names are exact)")
+        for name in names:
+            if len(found[name]) > 1:
+                raise DuplicateObjects("group", name, found[name])
+        return {name: found[name][0] for name in names}
+
+    def mattermost_apps(self, app_id: str) -> dict[str, list[dict]]:
+        """The tenant's catalog entries of the Mattermost app, by platform."""
+        return objects.mattermost_apps(self._list(objects.APPS), app_id)
+
+    # Planning ------------------------------------------------------------------------------
+
+    def plan_apps(self, spec: AppSpec) -> Plan:
+        apps = self.mattermost_apps(spec.app_id)
+        if spec.state == "present" and catalog.ANDROID in spec.platforms and not apps[catalog.ANDROID]:
+            raise ProviderError(objects.ANDROID_APP_MISSING.format(app_id=spec.app_id))
+        groups = self.group_ids(spec.assignments)
+        actual = [objects.actual(objects.APPS, raw) for platform in spec.platforms for raw in apps[platform]]
+        desired = objects.desired_apps(spec, apps, groups)
+        return plan(desired, actual, purge_assignments=spec.purge_assignments)
+
+    def plan_app_configs(self, specs: Sequence[AppConfigSpec], purge_assignments: bool = False) -> Plan:
+        present = [spec for spec in specs if spec.state == "present"]
+        app_ids = {spec.config.app_id for spec in present}
+        apps = {app_id: self._required_apps(app_id, present) for app_id in app_ids}
+        groups = self.group_ids(target for spec in present for target in spec.groups)
+        filters = self._filters() if any(objects.needs_filter(spec) for spec in present) else []
+        desired = [
+            wish for spec in specs for wish in objects.desired_configs(spec, apps.get(spec.config.app_id), groups, filters)
+        ]
+        desired += objects.desired_filters(present, filters)
+        kinds = {wish.kind for wish in desired}
+        actual = [objects.actual(kind, raw) for kind in sorted(kinds) for raw in self._list(kind)]
+        return plan(desired, actual, purge_assignments=purge_assignments)
+
+    def _required_apps(self, app_id: str, specs: Sequence[AppConfigSpec]) -> dict[str, list[dict]]:
+        platforms = {p for spec in specs if spec.config.app_id == app_id for p in spec.config.platforms}
+        apps = self._settled(lambda: self.mattermost_apps(app_id), lambda found: all(found[p] for p in platforms),
+                             objects.APPS)
+        for platform in platforms:
+            if not apps[platform]:
+                raise ProviderError(
+                    f"the tenant has no {platform} entry for {app_id}; add it first with mattermost.emm.app"
+                    + (" (Android: approve it in Managed Google Play and sync)" if platform == catalog.ANDROID else "")
+                )
+        return apps
+
+    def _filters(self) -> list[dict]:
+        return self._list(objects.FILTERS)
+
+    # Applying ------------------------------------------------------------------------------
+
+    def apply(self, work: Plan) -> list[dict[str, Any]]:
+        """Send the plan: creates first (their ids feed the assignments), then updates,
+        assignments and deletes, each through $batch."""
+        created: dict[tuple[str, str], str] = {}
+        for action in (CREATE, UPDATE, ASSIGN, DELETE):
+            operations = [op for op in work.operations if op.action == action]
+            if action == CREATE:
+                created.update(self._create(operations))
+            elif operations:
+                self._send([self._request(op, created) for op in operations])
+        self._listed.clear()  # what was read before is stale now
+        return [
+            {"action": op.action, "kind": op.kind, "name": op.name, "id": op.id or created.get((op.kind, op.name))}
+            for op in work.operations
+        ]
+
+    def _create(self, operations: list[Operation]) -> dict[tuple[str, str], str]:
+        # Filters go first: configurations are assigned with them.
+        ordered = sorted(operations, key=lambda op: op.kind != objects.FILTERS)
+        created: dict[tuple[str, str], str] = {}
+        try:
+            answers = self._send([self._request(op, created) for op in ordered])
+        except TransportError:
+            return self._recover_creates(ordered)
+        for op, answer in zip(ordered, answers):
+            created[(op.kind, op.name)] = answer.body["id"]
+        return created
+
+    def _recover_creates(self, operations: list[Operation]) -> dict[tuple[str, str], str]:
+        """The batch got no answer: some objects may exist now. Look before creating again,
+        so a dropped connection never leaves a duplicate."""
+        found = self._find_created(operations)
+        missing = [op for op in operations if (op.kind, op.name) not in found]
+        if missing:
+            answers = self._send([self._request(op, found) for op in missing])
+            found.update({(op.kind, op.name): answer.body["id"] for op, answer in zip(missing, answers)})
+        return found
+
+    def _find_created(self, operations: list[Operation]) -> dict[tuple[str, str], str]:
+        wanted = {(op.kind, op.name) for op in operations}
+
+        def look() -> dict[tuple[str, str], str]:
+            items = (objects.actual(kind, raw) for kind in {k for k, _name in wanted} for raw in self._list(kind))
+            return {(item.kind, item.name): item.id for item in items if (item.kind, item.name) in wanted}
+
+        return self._settled(look, lambda found: len(found) == len(wanted), *{k for k, _name in wanted})
+
+    def _settled(self, look: Callable[[], Any], complete: Callable[[Any], bool], *kinds: str) -> Any:
+        """`look()`, repeated for up to settle_seconds until `complete`: Graph lists a new object
+        only after a moment, and something created a moment ago must not be missed or re-created."""
+        deadline = time.monotonic() + self.settle_seconds
+        while True:
+            found = look()
+            if complete(found) or time.monotonic() >= deadline:
+                return found
+            time.sleep(1)
+            for kind in kinds:
+                self._forget(kind)
+
+    def _request(self, op: Operation, created: Mapping[tuple[str, str], str]) -> BatchRequest:
+        path = objects.COLLECTION[op.kind]
+        object_id = op.id or created.get((op.kind, op.name))
+        if op.action == CREATE:
+            return BatchRequest("POST", path, objects.payload(op.kind, op.after))
+        if op.action == UPDATE:
+            return BatchRequest("PATCH", f"{path}/{object_id}", objects.payload(op.kind, op.after))
+        if op.action == DELETE:
+            return BatchRequest("DELETE", f"{path}/{object_id}")
+        body = objects.assign_payload(op.kind, op.assignments, lambda name: created.get((objects.FILTERS, name)))
+        return BatchRequest("POST", f"{path}/{object_id}/assign", body)
+
+    def _send(self, requests: list[BatchRequest]):
+        if not requests:
+            return []
+        answers = self.client.batch(requests, url=BETA + "/$batch")
+        for request, answer in zip(requests, answers):
+            self.client.raise_for(answer, request)
+        return answers
+
+    # Reading back --------------------------------------------------------------------------
+
+    def inventory(self, app_ids: Sequence[str] = catalog.APP_IDS) -> dict[str, Any]:
+        """Mattermost's apps and every configuration that targets them or carries its keys,
+        MAM ones included, with findings."""
+        apps = [raw for raw in self._list(objects.APPS) if objects.app_identifier(raw) in app_ids]
+        app_ids_in_tenant = {raw["id"] for raw in apps}
+        configurations = [
+            objects.audit_configuration(raw) for raw in self._list(objects.CONFIGS)
+            if set(raw.get("targetedMobileApps") or ()) & app_ids_in_tenant or objects.carries_mattermost_keys(raw)
+        ]
+        mam = [
+            objects.audit_mam_configuration(raw)
+            for raw in self.client.get_all(V1 + objects.MAM_COLLECTION, params={"$expand": "apps"})
+            if objects.carries_mattermost_keys(raw) or objects.targets_mattermost(raw, app_ids)
+        ]
+        described = [objects.describe_app(raw) for raw in apps]
+        return {
+            "apps": described,
+            "app_configurations": configurations,
+            "managed_app_configurations": mam,
+            "groups": self._group_names(described + configurations),
+        }
+
+    def _group_names(self, items: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+        """Display names of the groups the assignments of `items` name."""
+        wanted = {a["target"].partition(":")[2] for item in items for a in item.get("assignments", ())}
+        if not wanted:
+            return {}
+        groups = self.client.get_all(V1 + "/groups", params={"$select": "id,displayName", "$top": GROUP_PAGE})
+        return {group["id"]: group["displayName"] for group in groups if group["id"] in wanted}
+
+
+__all__ = ["ApiError", "IntuneProvider", "connect", "CLOUDS"]

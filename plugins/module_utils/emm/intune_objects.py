@@ -1,0 +1,390 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Intune's objects for Mattermost, without HTTP: what the user's specs become in Graph's
+shapes, and Graph's answers in the comparable form the reconcile engine needs.
+
+Comparison is semantic: settings and payloads are decoded (base64 `payloadJson`, plist
+`encodedSettingXml`), lists are sorted, server-owned fields are left out, and a value of another
+type than string is kept visibly different (``<booleanType>true``) so it is corrected.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import Entry
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats import android, plist
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import check_entries
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import OWNER_MARKER, Actual, Assignment, Desired
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import BYOD, COMPANY_OWNED, AppConfigSpec, AppSpec
+
+APPS = "mobileApps"
+CONFIGS = "mobileAppConfigurations"
+FILTERS = "assignmentFilters"
+COLLECTION = {
+    APPS: "/deviceAppManagement/mobileApps",
+    CONFIGS: "/deviceAppManagement/mobileAppConfigurations",
+    FILTERS: "/deviceManagement/assignmentFilters",
+}
+MAM_COLLECTION = "/deviceAppManagement/targetedManagedAppConfigurations"
+ASSIGNABLE = (APPS, CONFIGS)
+_ASSIGN_FIELD = {APPS: "mobileAppAssignments", CONFIGS: "assignments"}
+_ASSIGNMENT_TYPE = {
+    APPS: "#microsoft.graph.mobileAppAssignment",
+    CONFIGS: "#microsoft.graph.managedDeviceMobileAppConfigurationAssignment",
+}
+
+IOS_STORE_APP = "#microsoft.graph.iosStoreApp"
+IOS_VPP_APP = "#microsoft.graph.iosVppApp"
+ANDROID_STORE_APP = "#microsoft.graph.androidManagedStoreApp"
+IOS_CONFIG = "#microsoft.graph.iosMobileAppConfiguration"
+ANDROID_CONFIG = "#microsoft.graph.androidManagedStoreAppConfiguration"
+FILTER_TYPE = "#microsoft.graph.deviceAndAppManagementAssignmentFilter"
+_APP_PLATFORM = {IOS_STORE_APP: catalog.IOS, IOS_VPP_APP: catalog.IOS, ANDROID_STORE_APP: catalog.ANDROID}
+_SETTINGS_TYPE = {IOS_STORE_APP: "#microsoft.graph.iosStoreAppAssignmentSettings",
+                  IOS_VPP_APP: "#microsoft.graph.iosVppAppAssignmentSettings"}
+
+_GROUP_TARGET = "#microsoft.graph.groupAssignmentTarget"
+_EXCLUDE_TARGET = "#microsoft.graph.exclusionGroupAssignmentTarget"
+_ALL_TARGETS = {"#microsoft.graph.allLicensedUsersAssignmentTarget": "allLicensedUsers",
+                "#microsoft.graph.allDevicesAssignmentTarget": "allDevices"}
+
+# One owned filter splits iOS assignments by ownership: include it for BYOD, exclude it for
+# company-owned devices (iOS app configuration has no enrollment-type field).
+PERSONAL_IOS_FILTER = "Mattermost: personal iOS devices"
+_PERSONAL_RULE = '(device.deviceOwnership -eq "Personal")'
+_NEW = "new:"
+
+ANDROID_APP_MISSING = (
+    "the tenant has no Managed Google Play entry for {app_id}: approve the app in Managed Google Play "
+    "and sync it in Intune (Apps > Android > Managed Google Play); Graph cannot create such apps"
+)
+_PROFILE = {frozenset({COMPANY_OWNED}): "androidDeviceOwner", frozenset({BYOD}): "androidWorkProfile",
+            frozenset({BYOD, COMPANY_OWNED}): "default"}
+
+
+# The Mattermost apps ------------------------------------------------------------------------
+
+def app_identifier(raw: Mapping[str, Any]) -> str | None:
+    return raw.get("bundleId") or raw.get("packageId") or raw.get("appIdentifier")
+
+
+def mattermost_apps(raws: Iterable[Mapping[str, Any]], app_id: str) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {catalog.IOS: [], catalog.ANDROID: []}
+    for raw in raws:
+        platform = _APP_PLATFORM.get(raw.get("@odata.type"))
+        if platform and app_identifier(raw) == app_id:
+            found[platform].append(dict(raw))
+    return found
+
+
+def _app_name(platform: str, app_id: str) -> str:
+    return f"{platform}:{app_id}"
+
+
+def desired_apps(spec: AppSpec, apps: Mapping[str, list[dict]], groups: Mapping[str, str]) -> list[Desired]:
+    wishes = []
+    for platform in spec.platforms:
+        existing = apps[platform][0] if len(apps[platform]) == 1 else None
+        name = _app_name(platform, spec.app_id)
+        if spec.state == "absent":
+            wishes.append(Desired(APPS, name, {}, present=False))
+            continue
+        if existing is None or existing.get("@odata.type") == IOS_STORE_APP:
+            body = _store_app_body(spec)
+        else:  # a VPP or Managed Google Play entry: its metadata belongs to Apple or Google
+            body = actual(APPS, existing).body
+        settings_type = _SETTINGS_TYPE.get(body["@odata.type"])
+        current = {a.target: a for a in (actual(APPS, existing).assignments if existing else ())}
+        assignments = tuple(_app_assignment(spec, target, groups, settings_type, current) for target in spec.assignments)
+        wishes.append(Desired(APPS, name, body, assignments))
+    return wishes
+
+
+def _store_app_body(spec: AppSpec) -> dict[str, Any]:
+    return {
+        "@odata.type": IOS_STORE_APP,
+        "displayName": spec.display_name,
+        "description": f"The Mattermost mobile app. {OWNER_MARKER}",
+        "publisher": "Mattermost, Inc.",
+        "appStoreUrl": spec.app_store_url,
+        "bundleId": spec.app_id,
+    }
+
+
+def _app_assignment(spec: AppSpec, target, groups, settings_type: str | None, current) -> Assignment:
+    key = _target_key(target, groups)
+    detail: dict[str, Any] = {"intent": target.intent}
+    if settings_type and not target.exclude:
+        wanted = {
+            "uninstallOnDeviceRemoval": spec.remove_on_unenroll,
+            "isRemovable": spec.removable,
+            "vpnConfigurationId": spec.vpn_configuration_id,
+            "preventManagedAppBackup": spec.prevent_backup,
+        }
+        # A setting the user leaves unset keeps whatever the tenant has.
+        kept = current[key].detail.get("settings", {}) if key in current else {}
+        settings = {name: kept.get(name) if value is None else value for name, value in wanted.items()}
+        detail["settings"] = _clean_settings({"@odata.type": settings_type, **settings})
+    return Assignment(key, _without_empty(detail))
+
+
+def _target_key(target, groups: Mapping[str, str]) -> str:
+    group_id = target.group_id or groups[target.group]
+    return f"{'exclude' if target.exclude else 'include'}:{group_id}"
+
+
+# App configurations -------------------------------------------------------------------------
+
+def config_name(spec_name: str, platform: str) -> str:
+    return f"{spec_name} ({'iOS' if platform == catalog.IOS else 'Android'})"
+
+
+def needs_filter(spec: AppConfigSpec) -> bool:
+    return catalog.IOS in spec.config.platforms and len(spec.enrollment) == 1
+
+
+def desired_filters(specs: Sequence[AppConfigSpec], filters: Sequence[Mapping[str, Any]]) -> list[Desired]:
+    if not any(needs_filter(spec) for spec in specs):
+        return []
+    body = {
+        "@odata.type": FILTER_TYPE,
+        "displayName": PERSONAL_IOS_FILTER,
+        "description": f"Personal iOS devices, for Mattermost's app configuration. {OWNER_MARKER}",
+        "platform": "iOS",
+        "rule": _PERSONAL_RULE,
+    }
+    return [Desired(FILTERS, PERSONAL_IOS_FILTER, body)]
+
+
+def _filter_ref(filters: Sequence[Mapping[str, Any]]) -> str:
+    matches = [raw["id"] for raw in filters if raw.get("displayName") == PERSONAL_IOS_FILTER]
+    return matches[0] if len(matches) == 1 else _NEW + PERSONAL_IOS_FILTER
+
+
+def desired_configs(spec: AppConfigSpec, apps: Mapping[str, list[dict]] | None, groups: Mapping[str, str],
+                    filters: Sequence[Mapping[str, Any]]) -> list[Desired]:
+    if spec.state == "absent":
+        return [Desired(CONFIGS, config_name(spec.name, p), {}, present=False) for p in catalog.PLATFORMS]
+    wishes = []
+    for platform in spec.config.platforms:
+        targeted = sorted(raw["id"] for raw in apps[platform])
+        body = (_ios_config_body if platform == catalog.IOS else _android_config_body)(spec, targeted)
+        wishes.append(Desired(CONFIGS, config_name(spec.name, platform), body,
+                              _config_assignments(spec, platform, groups, filters)))
+    return wishes
+
+
+def _description(spec: AppConfigSpec) -> str:
+    scenarios = " and ".join(e.replace("_", "-") for e in spec.enrollment)
+    return f"Mattermost app configuration for {scenarios} devices. {OWNER_MARKER}"
+
+
+def _ios_config_body(spec: AppConfigSpec, targeted: list[str]) -> dict[str, Any]:
+    return {
+        "@odata.type": IOS_CONFIG,
+        "displayName": config_name(spec.name, catalog.IOS),
+        "description": _description(spec),
+        "targetedMobileApps": targeted,
+        "settings": spec.config.for_platform(catalog.IOS),
+    }
+
+
+def _android_config_body(spec: AppConfigSpec, targeted: list[str]) -> dict[str, Any]:
+    return {
+        "@odata.type": ANDROID_CONFIG,
+        "displayName": config_name(spec.name, catalog.ANDROID),
+        "description": _description(spec),
+        "targetedMobileApps": targeted,
+        "packageId": f"app:{spec.config.app_id}",
+        "profileApplicability": _PROFILE[frozenset(spec.enrollment)],
+        "payload": spec.config.for_platform(catalog.ANDROID),
+    }
+
+
+def _config_assignments(spec: AppConfigSpec, platform: str, groups, filters) -> tuple[Assignment, ...]:
+    detail: dict[str, Any] = {}
+    if platform == catalog.IOS and needs_filter(spec):
+        detail = {"filter": _filter_ref(filters), "filterType": "include" if BYOD in spec.enrollment else "exclude"}
+    return tuple(
+        Assignment(_target_key(target, groups), {} if target.exclude else detail) for target in spec.groups
+    )
+
+
+# Graph answers -> comparable form ---------------------------------------------------------
+
+def actual(kind: str, raw: Mapping[str, Any]) -> Actual:
+    odata_type = raw.get("@odata.type")
+    body: dict[str, Any] = {"@odata.type": odata_type, "displayName": raw.get("displayName")}
+    if kind == APPS:
+        name = _app_name(_APP_PLATFORM.get(odata_type, odata_type), app_identifier(raw))
+        if odata_type == IOS_STORE_APP:
+            body.update({field: raw.get(field) or "" for field in ("description", "publisher", "appStoreUrl", "bundleId")})
+    else:
+        name = raw.get("displayName")
+        body["description"] = raw.get("description") or ""
+        body.update(_config_fields(raw) if kind == CONFIGS else {"platform": raw.get("platform"), "rule": raw.get("rule")})
+    assignments = tuple(_assignment(kind, item) for item in raw.get("assignments") or ())
+    return Actual(kind, name, raw["id"], body, assignments, OWNER_MARKER in (raw.get("description") or ""))
+
+
+def _config_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    odata_type = raw.get("@odata.type")
+    fields: dict[str, Any] = {"targetedMobileApps": sorted(raw.get("targetedMobileApps") or ())}
+    if odata_type == IOS_CONFIG:
+        fields["settings"] = _as_settings(ios_entries(raw))
+    elif odata_type == ANDROID_CONFIG:
+        fields.update(packageId=raw.get("packageId"), profileApplicability=raw.get("profileApplicability"),
+                      payload=_as_settings(android_entries(raw)))
+    return fields
+
+
+def _as_settings(entries: Iterable[Entry]) -> dict[str, str]:
+    """Entries as comparable settings; a typed value stays visibly unlike its string."""
+    return {e.key: e.value if e.value_type == "string" else f"<{e.value_type}>{e.value}" for e in entries}
+
+
+_KEY_TYPES = {"stringType": "string", "booleanType": "boolean", "integerType": "integer", "realType": "real"}
+
+
+def ios_entries(raw: Mapping[str, Any]) -> list[Entry]:
+    settings = raw.get("settings") or []
+    if not settings and raw.get("encodedSettingXml"):
+        return plist.parse(_b64decode(raw["encodedSettingXml"])).entries
+    return [
+        Entry(item.get("appConfigKey") or "", item.get("appConfigKeyValue"),
+              value_type=_KEY_TYPES.get(item.get("appConfigKeyType"), "string"),
+              variable=item.get("appConfigKeyValue") if item.get("appConfigKeyType") == "tokenType" else None)
+        for item in settings
+    ]
+
+
+def android_entries(raw: Mapping[str, Any]) -> list[Entry]:
+    payload = raw.get("payloadJson") or ""
+    decoded = _b64decode(payload) if not payload.lstrip().startswith("{") else payload.encode()
+    return android.parse_managed_properties(decoded).entries if decoded else []
+
+
+def _b64decode(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _assignment(kind: str, raw: Mapping[str, Any]) -> Assignment:
+    target = raw.get("target") or {}
+    odata_type = target.get("@odata.type")
+    if odata_type in _ALL_TARGETS:
+        key = f"include:{_ALL_TARGETS[odata_type]}"
+    else:
+        key = f"{'exclude' if odata_type == _EXCLUDE_TARGET else 'include'}:{target.get('groupId')}"
+    detail: dict[str, Any] = {}
+    filter_type = target.get("deviceAndAppManagementAssignmentFilterType")
+    if filter_type and filter_type != "none":
+        detail.update(filter=target.get("deviceAndAppManagementAssignmentFilterId"), filterType=filter_type)
+    if kind == APPS:
+        detail["intent"] = raw.get("intent")
+        detail["settings"] = _clean_settings(raw.get("settings") or {})
+    return Assignment(key, _without_empty(detail))
+
+
+def _clean_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings without the nulls Graph fills in; nothing at all when only the type is left."""
+    cleaned = {name: value for name, value in settings.items() if value is not None}
+    return cleaned if set(cleaned) - {"@odata.type"} else {}
+
+
+def _without_empty(detail: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in detail.items() if value not in (None, {}, "")}
+
+
+# Comparable form -> Graph bodies ----------------------------------------------------------
+
+def payload(kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    """The Graph request body for a create or an update."""
+    result = dict(body)
+    if "settings" in result:
+        result["settings"] = [
+            {"appConfigKey": key, "appConfigKeyType": "stringType", "appConfigKeyValue": value}
+            for key, value in result["settings"].items()
+        ]
+    if "payload" in result:
+        app_id = result["packageId"].removeprefix("app:")
+        document = android.render_managed_properties(result.pop("payload"), app_id)
+        result["payloadJson"] = base64.b64encode(document.encode()).decode()
+    if result.get("@odata.type") == IOS_STORE_APP:
+        # Required when creating; not compared, since Apple's catalog owns them.
+        result.setdefault("applicableDeviceType", {"iPad": True, "iPhoneAndIPod": True})
+        result.setdefault("minimumSupportedOperatingSystem", {"v15_0": True})
+    return result
+
+
+def assign_payload(kind: str, assignments: Sequence[Assignment], new_filter_id: Callable[[str], str | None]) -> dict:
+    """The body of an /assign action: the whole set, since assign replaces it."""
+    return {_ASSIGN_FIELD[kind]: [_assignment_body(kind, a, new_filter_id) for a in assignments]}
+
+
+def _assignment_body(kind: str, assignment: Assignment, new_filter_id) -> dict[str, Any]:
+    mode, _sep, group = assignment.target.partition(":")
+    all_type = next((t for t, name in _ALL_TARGETS.items() if name == group), None)
+    target: dict[str, Any] = {"@odata.type": all_type} if all_type else {
+        "@odata.type": _EXCLUDE_TARGET if mode == "exclude" else _GROUP_TARGET, "groupId": group}
+    detail = dict(assignment.detail)
+    if "filter" in detail:
+        filter_id = detail.pop("filter")
+        if filter_id.startswith(_NEW):
+            filter_id = new_filter_id(filter_id[len(_NEW):])
+        target.update(deviceAndAppManagementAssignmentFilterId=filter_id,
+                      deviceAndAppManagementAssignmentFilterType=detail.pop("filterType"))
+    return {"@odata.type": _ASSIGNMENT_TYPE[kind], "target": target, **detail}
+
+
+# Audit (emm_info) ---------------------------------------------------------------------------
+
+def carries_mattermost_keys(raw: Mapping[str, Any]) -> bool:
+    names = [item.get("appConfigKey") for item in raw.get("settings") or ()]
+    names += [item.get("name") for item in raw.get("customSettings") or ()]
+    return any(name and (catalog.lookup(name) or catalog.correction(name)) for name in names)
+
+
+def targets_mattermost(raw: Mapping[str, Any], app_ids: Sequence[str]) -> bool:
+    for app in raw.get("apps") or ():
+        identifier = app.get("mobileAppIdentifier") or {}
+        if (identifier.get("bundleId") or identifier.get("packageId")) in app_ids:
+            return True
+    return False
+
+
+def describe_app(raw: Mapping[str, Any]) -> dict[str, Any]:
+    item = actual(APPS, raw)
+    return {"id": item.id, "type": raw.get("@odata.type"), "display_name": raw.get("displayName"),
+            "app_id": app_identifier(raw), "owned": item.owned,
+            "assignments": [a.as_dict() for a in item.assignments]}
+
+
+def audit_configuration(raw: Mapping[str, Any]) -> dict[str, Any]:
+    item = actual(CONFIGS, raw)
+    odata_type = raw.get("@odata.type")
+    platform = catalog.IOS if odata_type == IOS_CONFIG else catalog.ANDROID
+    entries = ios_entries(raw) if odata_type == IOS_CONFIG else android_entries(raw)
+    return {"id": item.id, "type": odata_type, "display_name": item.name, "owned": item.owned,
+            "settings": _as_settings(entries), "assignments": [a.as_dict() for a in item.assignments],
+            "findings": [f.as_dict() for f in check_entries(entries, (platform,))]}
+
+
+def audit_mam_configuration(raw: Mapping[str, Any]) -> dict[str, Any]:
+    entries = [Entry(item.get("name") or "", item.get("value")) for item in raw.get("customSettings") or ()]
+    channel = {
+        "severity": "error", "code": "mam-channel", "key": None, "line": None,
+        "message": "this is a managed-apps (MAM) app configuration: the Mattermost app never reads it, "
+                   "so none of its keys has any effect",
+        "hint": "move the keys into a managed-devices app configuration (mattermost.emm.app_config)",
+    }
+    return {"id": raw.get("id"), "type": raw.get("@odata.type"), "display_name": raw.get("displayName"),
+            "settings": _as_settings(entries),
+            "findings": [channel] + [f.as_dict() for f in check_entries(entries, catalog.PLATFORMS)]}

@@ -1,0 +1,114 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The offline provider: plans exactly as the Intune provider does, but keeps the "tenant" in a
+directory. Each object is a JSON file holding the Graph body that would be sent (with its
+assignments), and `plan.json` records the operations of the last run that changed anything.
+The directory is reviewable in Git, and re-running against it converges like a real tenant.
+
+Group and app ids are unknown offline, so they are written as readable placeholders
+(``<group:Sales>``, ``<ios:com.mattermost.rn>``) to be resolved on the real tenant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any, Iterable
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.intune import IntuneProvider
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ASSIGN, DELETE, Plan
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, GroupTarget
+
+PLAN_FILE = "plan.json"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _file_id(kind: str, name: str) -> str:
+    return f"{kind}/{_UNSAFE.sub('_', name).strip('_')}"
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class OfflineProvider(IntuneProvider):
+    """Intune's planning over a directory instead of Graph."""
+
+    def __init__(self, dest: str):
+        super().__init__(client=None, settle_seconds=0)
+        self.dest = dest
+        self._placeholders: dict[str, dict] = {}
+
+    def _list(self, kind: str) -> list[dict]:
+        folder = os.path.join(self.dest, kind)
+        if not os.path.isdir(folder):
+            return []
+        items = []
+        for entry in sorted(os.listdir(folder)):
+            if entry.endswith(".json"):
+                with open(os.path.join(folder, entry), encoding="utf-8") as handle:
+                    items.append(json.load(handle))
+        return items
+
+    def group_ids(self, targets: Iterable[GroupTarget]) -> dict[str, str]:
+        return {target.group: f"<group:{target.group}>" for target in targets if target.group}
+
+    def mattermost_apps(self, app_id: str) -> dict[str, list[dict]]:
+        found = super().mattermost_apps(app_id)
+        if not found[catalog.ANDROID]:
+            # Managed Google Play apps are synced, never created: a stand-in records their assignments.
+            stand_in = {"id": _file_id(objects.APPS, f"android:{app_id}"), "@odata.type": objects.ANDROID_STORE_APP,
+                        "displayName": "Mattermost", "packageId": app_id}
+            self._placeholders[stand_in["id"]] = stand_in
+            found[catalog.ANDROID] = [stand_in]
+        return found
+
+    def _required_apps(self, app_id: str, specs: list[AppConfigSpec]) -> dict[str, list[dict]]:
+        found = self.mattermost_apps(app_id)
+        if not found[catalog.IOS]:
+            found[catalog.IOS] = [{"id": f"<ios:{app_id}>", "@odata.type": objects.IOS_STORE_APP, "bundleId": app_id}]
+        return found
+
+    def apply(self, work: Plan) -> list[dict[str, Any]]:
+        results = []
+        for op in work.operations:
+            object_id = op.id or _file_id(op.kind, op.name)
+            path = os.path.join(self.dest, object_id + ".json")
+            if op.action == DELETE:
+                os.remove(path)
+            else:
+                self._write(path, object_id, op)
+            results.append({"action": op.action, "kind": op.kind, "name": op.name, "id": object_id})
+        if work.operations:
+            self._write_file(os.path.join(self.dest, PLAN_FILE), _dump({"operations": results, "diff": work.diff()}))
+        return results
+
+    def _write(self, path: str, object_id: str, op) -> None:
+        document = self._read(path) if os.path.exists(path) else dict(self._placeholders.get(object_id, {}))
+        if op.action == ASSIGN:
+            body = objects.assign_payload(op.kind, op.assignments, lambda name: _file_id(objects.FILTERS, name))
+            document["assignments"] = next(iter(body.values()))
+        else:
+            document = {**objects.payload(op.kind, op.after), "assignments": document.get("assignments", [])}
+        document["id"] = object_id
+        self._write_file(path, _dump(document))
+
+    @staticmethod
+    def _read(path: str) -> dict[str, Any]:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+
+    @staticmethod
+    def _write_file(path: str, text: str) -> None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def inventory(self, app_ids=catalog.APP_IDS) -> dict[str, Any]:
+        configurations = [objects.audit_configuration(raw) for raw in self._list(objects.CONFIGS)]
+        apps = [objects.describe_app(raw) for raw in self._list(objects.APPS)]
+        return {"apps": apps, "app_configurations": configurations, "managed_app_configurations": [], "groups": {}}

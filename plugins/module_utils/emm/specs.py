@@ -1,0 +1,124 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the user asks of an EMM, in vendor-neutral terms, validated before anything is sent."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import AppConfig, ConfigError
+from ansible_collections.mattermost.emm.plugins.module_utils.third_party import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+Platform = Literal["ios", "android"]
+Enrollment = Literal["company_owned", "byod", "unenrolled"]
+COMPANY_OWNED = "company_owned"
+BYOD = "byod"
+UNENROLLED = "unenrolled"
+
+NOT_ENROLLED_EXPLAINED = (
+    "AppConfig keys cannot reach the Mattermost app on devices that are not enrolled: the app reads "
+    "only the operating system's managed configuration (iOS managed app configuration, Android managed "
+    "configurations), which only enrolled devices receive. Intune's managed-apps (MAM) app configuration "
+    "is delivered only to apps that read it through the Intune App SDK, and Mattermost does not. Protect "
+    "unenrolled iOS devices with an app protection policy instead"
+)
+
+
+class SpecError(ValueError):
+    """Input that cannot be planned; the message names the field, the value and what is allowed."""
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GroupTarget(_Spec):
+    """A group an object is assigned to (or excluded from), by display name or id."""
+
+    group: Optional[str] = None
+    group_id: Optional[str] = None
+    exclude: bool = False
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> GroupTarget:
+        if (self.group is None) == (self.group_id is None):
+            raise ValueError("give exactly one of group (a display name) and group_id")
+        return self
+
+
+class AppAssignment(GroupTarget):
+    intent: Literal["required", "available", "uninstall"] = "required"
+
+
+class AppSpec(_Spec):
+    """The Mattermost app in the EMM catalog and who gets it."""
+
+    platforms: tuple[Platform, ...] = catalog.PLATFORMS
+    app_id: Literal["com.mattermost.rn", "com.mattermost.rnbeta"] = catalog.APP_ID
+    display_name: str = "Mattermost"
+    app_store_url: str = "https://apps.apple.com/app/mattermost/id1257222717"
+    assignments: tuple[AppAssignment, ...] = ()
+    prevent_backup: Optional[bool] = None
+    remove_on_unenroll: Optional[bool] = None
+    removable: Optional[bool] = None
+    vpn_configuration_id: Optional[str] = None
+    purge_assignments: bool = False
+    state: Literal["present", "absent"] = "present"
+
+
+class AppConfigSpec(_Spec):
+    """One AppConfig policy: a name, the keys, the enrollment scenarios and the groups."""
+
+    name: str
+    config: AppConfig
+    enrollment: tuple[Enrollment, ...] = (COMPANY_OWNED, BYOD)
+    groups: tuple[GroupTarget, ...] = ()
+    state: Literal["present", "absent"] = "present"
+
+    @field_validator("enrollment")
+    @classmethod
+    def _enrolled_only(cls, enrollment: tuple[str, ...]) -> tuple[str, ...]:
+        if UNENROLLED in enrollment:
+            raise ValueError(NOT_ENROLLED_EXPLAINED)
+        if not enrollment:
+            raise ValueError("enrollment needs company_owned, byod, or both")
+        return tuple(sorted(set(enrollment)))
+
+    @classmethod
+    def from_input(cls, item: dict[str, Any], defaults: dict[str, Any]) -> AppConfigSpec:
+        """Build from one module entry; `defaults` fill what the entry leaves out."""
+        merged = {**defaults, **{k: v for k, v in item.items() if v is not None}}
+        if merged.get("state", "present") == "present" and not merged.get("config"):
+            raise SpecError(f"{merged.get('name')}: config is required with state present")
+        try:
+            config = AppConfig.from_input(merged.pop("config", None) or {}, merged.pop("platforms", catalog.PLATFORMS),
+                                          merged.pop("app_id", catalog.APP_ID))
+        except ConfigError as exc:
+            raise SpecError(f"{merged.get('name', 'app_config')}: {exc}") from None
+        return parse(cls, {**merged, "config": config})
+
+
+def parse(model: type[_Spec], data: dict[str, Any]) -> Any:
+    """Build a spec, turning pydantic's errors into one readable SpecError."""
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        raise SpecError("; ".join(_describe(error) for error in exc.errors())) from None
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "value"
+    message = error["msg"].removeprefix("Value error, ")
+    shown = error.get("input")
+    if isinstance(shown, (dict, list, tuple)) or shown is None:
+        return f"{where}: {message}"
+    return f"{where}: {message} (got {shown!r})"

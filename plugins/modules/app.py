@@ -1,0 +1,196 @@
+#!/usr/bin/python
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: app
+short_description: Manage the Mattermost app in an EMM's catalog, and who gets it
+version_added: 0.1.0
+description:
+  - Adds the Mattermost iOS app to the EMM catalog, and assigns the iOS and Android apps to
+    groups as required, available or uninstall, with the app-level settings the Mattermost
+    documentation names (prevent managed backup, removal on unenrollment, per-app VPN).
+  - Assignments are read, merged and written back whole (Graph's assign replaces every
+    assignment), so assignments the user did not name are kept unless O(purge_assignments).
+  - B(Intune.) iOS is an C(iosStoreApp) with the App Store URL, created if the tenant has no
+    entry for the bundle id; an existing C(iosVppApp) (needed for User Enrollment) is used as
+    it is. Android is the Managed Google Play C(androidManagedStoreApp) (Graph beta), which
+    Graph cannot create: approve Mattermost in Managed Google Play and sync first; the module
+    fails with that instruction when the entry is missing. Two entries for the same app id
+    are an error listing both ids.
+author:
+  - Mattermost EMM contributors (@mattermost)
+requirements:
+  - pydantic >= 2
+  - lxml
+extends_documentation_fragment:
+  - mattermost.emm.provider
+attributes:
+  check_mode:
+    support: full
+    description: Plans everything, sends no write.
+  diff_mode:
+    support: full
+    description: Shows the app entries and their assignments before and after.
+  platform:
+    platforms: posix
+    support: full
+    description: Runs where the EMM API can be reached, usually the controller.
+  action_group:
+    support: full
+    membership: [mattermost.emm.emm]
+options:
+  platforms:
+    description: The platforms whose app entry to manage.
+    type: list
+    elements: str
+    choices: [ios, android]
+    default: [ios, android]
+  app_id:
+    description: The app, V(com.mattermost.rn) or the beta app V(com.mattermost.rnbeta).
+    type: str
+    choices: [com.mattermost.rn, com.mattermost.rnbeta]
+    default: com.mattermost.rn
+  display_name:
+    description: The name users see in the company portal (iOS store entry).
+    type: str
+    default: Mattermost
+  app_store_url:
+    description: The App Store page of the iOS app.
+    type: str
+    default: https://apps.apple.com/app/mattermost/id1257222717
+  assignments:
+    description: Who gets the app.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      group:
+        description: The group's display name; it must exist and be unique.
+        type: str
+      group_id:
+        description: The group's id, instead of O(assignments[].group).
+        type: str
+      exclude:
+        description: Exclude the group instead of including it.
+        type: bool
+        default: false
+      intent:
+        description:
+          - V(required) installs the app (company-owned devices); V(available) offers it in the
+            company portal (BYOD); V(uninstall) removes it.
+        type: str
+        choices: [required, available, uninstall]
+        default: required
+  prevent_backup:
+    description:
+      - Keep the app's data out of iCloud and iTunes backups (iOS, Graph beta
+        C(preventManagedAppBackup)). Unset leaves the tenant's value alone.
+    type: bool
+  remove_on_unenroll:
+    description: Remove the app when the device leaves management (iOS C(uninstallOnDeviceRemoval)).
+    type: bool
+  removable:
+    description: Whether users may remove the app (iOS C(isRemovable)).
+    type: bool
+  vpn_configuration_id:
+    description:
+      - The id of a per-app VPN (app tunnel) profile the app should use (iOS). Pair it with
+        C(useVPN) in the app configuration.
+    type: str
+  purge_assignments:
+    description: Remove assignments the app has that O(assignments) does not name.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(absent) removes the iOS store entry if the collection created it; Managed Google Play
+        and VPP entries are never removed.
+    type: str
+    choices: [present, absent]
+    default: present
+seealso:
+  - module: mattermost.emm.app_config
+"""
+
+EXAMPLES = r"""
+- name: Install Mattermost on company devices, offer it on personal ones
+  mattermost.emm.app:
+    provider:
+      type: intune
+      tenant_id: contoso.onmicrosoft.com
+      client_id: "{{ intune_client_id }}"
+      client_secret: "{{ intune_client_secret }}"
+    prevent_backup: true
+    remove_on_unenroll: true
+    assignments:
+      - group: Corporate devices
+        intent: required
+      - group: BYOD users
+        intent: available
+"""
+
+RETURN = r"""
+operations:
+  description: What was (or in check mode would be) done, one line per operation.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create mobileApps 'ios:com.mattermost.rn'", "assign mobileApps 'ios:com.mattermost.rn'"]
+results:
+  description: The operations sent, with the ids of the objects (empty in check mode).
+  returned: always
+  type: list
+  elements: dict
+api_requests:
+  description: HTTP requests sent, by method; a batch counts once.
+  returned: when the provider talks to an API
+  type: dict
+"""
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppSpec, parse
+from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
+    GROUP_TARGET_SPEC,
+    apply_plan,
+    provider_module,
+    run,
+)
+
+SPEC_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignments", "prevent_backup",
+               "remove_on_unenroll", "removable", "vpn_configuration_id", "purge_assignments", "state")
+
+
+def main() -> None:
+    module = provider_module(
+        dict(
+            platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
+            app_id=dict(type="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"], default="com.mattermost.rn"),
+            display_name=dict(type="str", default="Mattermost"),
+            app_store_url=dict(type="str", default="https://apps.apple.com/app/mattermost/id1257222717"),
+            assignments=dict(
+                type="list", elements="dict", default=[],
+                options=dict(GROUP_TARGET_SPEC, intent=dict(type="str", choices=["required", "available", "uninstall"],
+                                                            default="required")),
+                mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")],
+            ),
+            prevent_backup=dict(type="bool"),
+            remove_on_unenroll=dict(type="bool"),
+            removable=dict(type="bool"),
+            vpn_configuration_id=dict(type="str"),
+            purge_assignments=dict(type="bool", default=False),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+    )
+
+    def reconcile(provider) -> dict:
+        spec = parse(AppSpec, {field: module.params[field] for field in SPEC_FIELDS})
+        return apply_plan(module, provider, provider.plan_apps(spec))
+
+    run(module, reconcile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+#!/usr/bin/python
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: app_config
+short_description: Manage the Mattermost app's configuration policies in an EMM, with their assignments
+version_added: 0.1.0
+description:
+  - Creates, updates, assigns and removes the app configuration that the Mattermost mobile app
+    reads, from the same desired configuration as M(mattermost.emm.appconfig). Every value is
+    validated before anything is sent, and sent as the string the app compares against.
+  - One call reconciles one policy (O(name)) or a list of them (O(configurations)), listing each
+    kind of object once; writes go through Graph's C($batch).
+  - Only objects this collection created (their description carries C([managed by mattermost.emm]))
+    are ever removed. Assignments the user did not name are kept unless O(purge_assignments).
+  - B(What it creates in Intune.) The Mattermost app reads only the operating system's channel, so
+    its keys always go into a managed-devices app configuration, never into a managed-apps (MAM)
+    one, which the app never sees. For iOS, one C(iosMobileAppConfiguration) named
+    C(<name> (iOS)) targeting the Mattermost iOS app; for Android, one
+    C(androidManagedStoreAppConfiguration) named C(<name> (Android)) (Graph beta) whose
+    C(payloadJson) is the base64 managed-properties JSON.
+  - B(Enrollment.) With O(enrollment=[company_owned, byod]) (the default) the policy applies to
+    every enrolled device (Android C(profileApplicability=default)). With only V(company_owned),
+    Android uses C(androidDeviceOwner) (fully managed, dedicated, COPE), and the iOS assignments
+    exclude the assignment filter C(Mattermost: personal iOS devices) (rule
+    C(device.deviceOwnership -eq "Personal"), created and owned by the collection). With only
+    V(byod), Android uses C(androidWorkProfile) and the iOS assignments include that filter.
+    iOS app configuration has no enrollment-type field, which is why a filter splits it.
+  - V(unenrolled) is always refused with the reason. No AppConfig key reaches the app on devices
+    that are not enrolled; protect them with an Intune app protection policy instead.
+author:
+  - Mattermost EMM contributors (@mattermost)
+requirements:
+  - pydantic >= 2
+  - lxml
+extends_documentation_fragment:
+  - mattermost.emm.provider
+attributes:
+  check_mode:
+    support: full
+    description: Plans everything, sends no write.
+  diff_mode:
+    support: full
+    description: Shows each policy and its assignments before and after, decoded.
+  platform:
+    platforms: posix
+    support: full
+    description: Runs where the EMM API can be reached, usually the controller.
+  action_group:
+    support: full
+    membership: [mattermost.emm.emm]
+options:
+  name:
+    description: The policy's name; the platform is appended to each object's display name.
+    type: str
+  config:
+    description:
+      - The managed configuration keys, as M(mattermost.emm.appconfig) takes them in
+        O(mattermost.emm.appconfig#module:config). Required with O(state=present).
+    type: dict
+  platforms:
+    description: The platforms to configure.
+    type: list
+    elements: str
+    choices: [ios, android]
+    default: [ios, android]
+  app_id:
+    description: The app, V(com.mattermost.rn) or the beta app V(com.mattermost.rnbeta).
+    type: str
+    choices: [com.mattermost.rn, com.mattermost.rnbeta]
+    default: com.mattermost.rn
+  enrollment:
+    description: The enrollment scenarios the policy is for (see the description).
+    type: list
+    elements: str
+    choices: [company_owned, byod, unenrolled]
+    default: [company_owned, byod]
+  groups:
+    description: The groups the policy is assigned to, or excluded from.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      group:
+        description: The group's display name; it must exist and be unique.
+        type: str
+      group_id:
+        description: The group's id, instead of O(groups[].group).
+        type: str
+      exclude:
+        description: Exclude the group instead of including it.
+        type: bool
+        default: false
+  state:
+    description: V(absent) removes the policy's objects, if the collection created them.
+    type: str
+    choices: [present, absent]
+    default: present
+  configurations:
+    description:
+      - Several policies in one call, each a dictionary with O(name), O(config),
+        O(platforms), O(app_id), O(enrollment), O(groups) and O(state). The top-level options of
+        the same names are the defaults of each entry.
+    type: list
+    elements: dict
+  purge_assignments:
+    description: Remove assignments the policy has that O(groups) does not name.
+    type: bool
+    default: false
+seealso:
+  - module: mattermost.emm.app
+  - module: mattermost.emm.emm_info
+  - module: mattermost.emm.appconfig
+"""
+
+EXAMPLES = r"""
+- name: Configure Mattermost on enrolled devices
+  mattermost.emm.app_config:
+    provider:
+      type: intune
+      tenant_id: contoso.onmicrosoft.com
+      client_id: "{{ intune_client_id }}"
+      client_secret: "{{ intune_client_secret }}"
+    name: Mattermost - Contoso
+    config:
+      serverUrl: https://chat.contoso.com
+      serverName: Contoso Chat
+      allowOtherServers: false
+      inAppPinCode: true
+      jailbreakProtection: true
+    groups:
+      - group: All Mattermost users
+
+- name: Stricter settings on company-owned devices, lighter ones on BYOD
+  mattermost.emm.app_config:
+    provider:
+      type: offline
+      dest: /tmp/mattermost-intune
+    groups:
+      - group: All Mattermost users
+    configurations:
+      - name: Mattermost - corporate
+        enrollment: [company_owned]
+        config: {serverUrl: https://chat.contoso.com, copyAndPasteProtection: true}
+      - name: Mattermost - personal
+        enrollment: [byod]
+        config: {serverUrl: https://chat.contoso.com, inAppPinCode: true}
+"""
+
+RETURN = r"""
+operations:
+  description: What was (or in check mode would be) done, one line per operation.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create mobileAppConfigurations 'Mattermost - Contoso (iOS)'", "assign mobileAppConfigurations 'Mattermost - Contoso (iOS)'"]
+results:
+  description: The operations sent, with the ids of the objects (empty in check mode).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"action": "create", "kind": "mobileAppConfigurations", "name": "Mattermost - Contoso (iOS)", "id": "8f1f..."}]
+findings:
+  description: Warnings and notes about each configuration (errors make the module fail before anything is sent).
+  returned: always
+  type: list
+  elements: dict
+api_requests:
+  description: HTTP requests sent, by method; a batch counts once.
+  returned: when the provider talks to an API
+  type: dict
+  sample: {"requests": 3, "GET": 2, "POST": 1, "batched": 4}
+"""
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_config
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, SpecError
+from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
+    GROUP_TARGET_SPEC,
+    apply_plan,
+    provider_module,
+    run,
+)
+
+ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups", "state")
+
+
+def specs_from(params: dict) -> list[AppConfigSpec]:
+    defaults = {field: params[field] for field in ENTRY_FIELDS if field != "name"}
+    entries = params["configurations"] or [{"name": params["name"]}]
+    return [AppConfigSpec.from_input(entry, defaults) for entry in entries]
+
+
+def findings_of(specs: list[AppConfigSpec]) -> list[dict]:
+    return [
+        dict(finding.as_dict(), configuration=spec.name)
+        for spec in specs if spec.state == "present"
+        for finding in validate_config(spec.config.settings, spec.config.platforms, spec.config.app_id).findings
+    ]
+
+
+def main() -> None:
+    module = provider_module(
+        dict(
+            name=dict(type="str"),
+            config=dict(type="dict"),
+            platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
+            app_id=dict(type="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"], default="com.mattermost.rn"),
+            enrollment=dict(type="list", elements="str", choices=["company_owned", "byod", "unenrolled"],
+                            default=["company_owned", "byod"]),
+            groups=dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, default=[],
+                        mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")]),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            configurations=dict(type="list", elements="dict"),
+            purge_assignments=dict(type="bool", default=False),
+        ),
+        mutually_exclusive=[("name", "configurations")],
+        required_one_of=[("name", "configurations")],
+    )
+
+    def reconcile(provider) -> dict:
+        specs = specs_from(module.params)
+        findings = findings_of(specs)
+        errors = [f"{f['configuration']}: {f['message']}" for f in findings if f["severity"] == "error"]
+        if errors:
+            raise SpecError("invalid Mattermost configuration: " + "; ".join(errors))
+        work = provider.plan_app_configs(specs, purge_assignments=module.params["purge_assignments"])
+        return dict(apply_plan(module, provider, work), findings=findings)
+
+    run(module, reconcile)
+
+
+if __name__ == "__main__":
+    main()

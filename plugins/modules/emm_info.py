@@ -1,0 +1,117 @@
+#!/usr/bin/python
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: emm_info
+short_description: Audit what an EMM holds for the Mattermost app
+version_added: 0.1.0
+description:
+  - Reads back the Mattermost app entries, every app configuration that targets them or carries
+    Mattermost keys, their assignments and the groups they name, and validates every
+    configuration it finds.
+  - Reports what users get wrong in consoles, with the same findings as
+    M(mattermost.emm.appconfig_validate) (typed booleans the app reads as off, misspelled keys
+    such as C(jailbreakDetection), timeouts in seconds), and, as an error C(mam-channel), every
+    managed-apps (MAM) app configuration carrying Mattermost keys, a channel the app never reads.
+  - Changes nothing.
+author:
+  - Mattermost EMM contributors (@mattermost)
+requirements:
+  - pydantic >= 2
+  - lxml
+extends_documentation_fragment:
+  - mattermost.emm.provider
+attributes:
+  check_mode:
+    support: full
+    description: Reads only.
+  diff_mode:
+    support: none
+    description: Nothing changes.
+  platform:
+    platforms: posix
+    support: full
+    description: Runs where the EMM API can be reached, usually the controller.
+  action_group:
+    support: full
+    membership: [mattermost.emm.emm]
+options:
+  app_ids:
+    description: The app ids to look for.
+    type: list
+    elements: str
+    default: [com.mattermost.rn, com.mattermost.rnbeta]
+seealso:
+  - module: mattermost.emm.app_config
+  - module: mattermost.emm.appconfig_validate
+"""
+
+EXAMPLES = r"""
+- name: Audit the tenant
+  mattermost.emm.emm_info:
+    provider:
+      type: intune
+      tenant_id: contoso.onmicrosoft.com
+      client_id: "{{ intune_client_id }}"
+      client_secret: "{{ intune_client_secret }}"
+  register: audit
+
+- name: Fail on any configuration the app would misread
+  ansible.builtin.assert:
+    that: audit.errors == 0
+    fail_msg: "{{ audit.app_configurations + audit.managed_app_configurations | map(attribute='findings') | flatten | map(attribute='message') }}"
+"""
+
+RETURN = r"""
+apps:
+  description: The Mattermost app entries, with their assignments.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "2d5f...", "type": "#microsoft.graph.iosStoreApp", "display_name": "Mattermost",
+            "app_id": "com.mattermost.rn", "owned": true,
+            "assignments": [{"target": "include:0a1b...", "intent": "required"}]}]
+app_configurations:
+  description: Managed-devices app configurations for Mattermost, decoded, with findings.
+  returned: always
+  type: list
+  elements: dict
+managed_app_configurations:
+  description: Managed-apps (MAM) app configurations carrying Mattermost keys; the app never reads them.
+  returned: always
+  type: list
+  elements: dict
+groups:
+  description: The display name of every group id the assignments name.
+  returned: always
+  type: dict
+  sample: {"0a1b...": "Corporate devices"}
+errors:
+  description: The number of error findings over every configuration.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import provider_module, run
+
+
+def main() -> None:
+    module = provider_module(
+        dict(app_ids=dict(type="list", elements="str", default=["com.mattermost.rn", "com.mattermost.rnbeta"])),
+    )
+
+    def audit(provider) -> dict:
+        found = provider.inventory(tuple(module.params["app_ids"]))
+        configurations = found["app_configurations"] + found["managed_app_configurations"]
+        errors = sum(1 for item in configurations for f in item["findings"] if f["severity"] == "error")
+        return dict(found, changed=False, errors=errors)
+
+    run(module, audit)
+
+
+if __name__ == "__main__":
+    main()
