@@ -76,7 +76,9 @@ GROUP_TARGET_SPEC = dict(
 def apply_plan(module: AnsibleModule, provider, plan) -> dict[str, Any]:
     """Apply `plan` unless in check mode; the result every reconciling module returns."""
     results = [] if module.check_mode or not plan.changed else provider.apply(plan)
-    result = {"changed": plan.changed, "operations": plan.summary(), "results": results, "warnings": plan.warnings}
+    for warning in plan.warnings:
+        module.warn(warning)
+    result = {"changed": plan.changed, "operations": plan.summary(), "results": results}
     if module._diff and plan.changed:
         result["diff"] = plan.diff()
     return result
