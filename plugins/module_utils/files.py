@@ -25,8 +25,8 @@ def _write_atomically(module, path: str, text: str) -> None:
     module.atomic_move(temporary, path)
 
 
-def sync_file(module, path: str, text: str, backup: bool = False) -> tuple[dict, dict]:
-    """Make `path` hold exactly `text`; returns its result and its diff."""
+def sync_file(module, path: str, text: str, backup: bool = False) -> tuple[dict, dict | None]:
+    """Make `path` hold exactly `text`; returns its result and its diff (None when the text is unchanged)."""
     before = _read(path)
     changed = before != text
     result = {"path": path, "changed": changed}
@@ -34,7 +34,8 @@ def sync_file(module, path: str, text: str, backup: bool = False) -> tuple[dict,
         if backup and before is not None:
             result["backup_file"] = module.backup_local(path)
         _write_atomically(module, path, text)
-    diff = {"before_header": path, "after_header": path, "before": before or "", "after": text}
+    # A change of file attributes alone has no text to show.
+    diff = {"before_header": path, "after_header": path, "before": before or "", "after": text} if changed else None
     file_args = module.load_file_common_arguments(module.params, path=path)
     if os.path.exists(path) and module.set_fs_attributes_if_different(file_args, False, diff=None):
         result["changed"] = True

@@ -18,7 +18,7 @@ description:
   - B(Intune.) iOS is an C(iosStoreApp) with the App Store URL, created if the tenant has no
     entry for the bundle id; an existing C(iosVppApp) (needed for User Enrollment) is used as
     it is. Android is the Managed Google Play C(androidManagedStoreApp) (Graph beta), which
-    Graph cannot create: approve Mattermost in Managed Google Play and sync first; the module
+    Graph cannot create. Approve Mattermost in Managed Google Play and sync first; the module
     fails with that instruction when the entry is missing. Two entries for the same app id
     are an error listing both ids.
 author:

@@ -26,7 +26,7 @@ description:
   - B(Enrollment.) With O(enrollment=[company_owned, byod]) (the default) the policy applies to
     every enrolled device (Android C(profileApplicability=default)). With only V(company_owned),
     Android uses C(androidDeviceOwner) (fully managed, dedicated, COPE), and the iOS assignments
-    exclude the assignment filter C(Mattermost: personal iOS devices) (rule
+    exclude the assignment filter C(Mattermost - personal iOS devices) (rule
     C(device.deviceOwnership -eq "Personal"), created and owned by the collection). With only
     V(byod), Android uses C(androidWorkProfile) and the iOS assignments include that filter.
     iOS app configuration has no enrollment-type field, which is why a filter splits it.

@@ -211,7 +211,7 @@ def main() -> None:
         result, diff = sync_file(module, path, rendered.text, params["backup"])
         findings.extend(finding.as_dict() for finding in rendered.findings)
         files.append(dict(result, format=fmt))
-        if result["changed"]:
+        if diff:
             diffs.append(diff)
         changed = changed or result["changed"]
 

@@ -210,7 +210,7 @@ def _url_value(key: catalog.Key, entry: Entry) -> list[Finding]:
     except ValueError:  # e.g. an unbalanced "[" of an IPv6 address
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        return [Finding(ERROR, "invalid-url", f"{key.name} is {entry.value!r}, not an absolute URL",
+        return [Finding(ERROR, "invalid-url", f"{key.name} is {entry.value!r}, not an absolute URL starting with https:// (or http://)",
                         key=key.name, line=entry.line, hint="write the full address, e.g. https://chat.example.com")]
     if parts.scheme == "http":
         return [Finding(WARNING, "insecure-url", f"{key.name} uses plain http; credentials and messages travel unencrypted",

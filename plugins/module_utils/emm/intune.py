@@ -199,12 +199,15 @@ class IntuneProvider:
 
     def _find_created(self, operations: list[Operation]) -> dict[tuple[str, str], str]:
         wanted = {(op.kind, op.name) for op in operations}
+        kinds = {kind for kind, _name in wanted}
+        for kind in kinds:  # the lists read while planning predate the lost batch
+            self._forget(kind)
 
         def look() -> dict[tuple[str, str], str]:
-            items = (objects.actual(kind, raw) for kind in {k for k, _name in wanted} for raw in self._list(kind))
+            items = (objects.actual(kind, raw) for kind in kinds for raw in self._list(kind))
             return {(item.kind, item.name): item.id for item in items if (item.kind, item.name) in wanted}
 
-        return self._settled(look, lambda found: len(found) == len(wanted), *{k for k, _name in wanted})
+        return self._settled(look, lambda found: len(found) == len(wanted), *kinds)
 
     def _settled(self, look: Callable[[], Any], complete: Callable[[Any], bool], *kinds: str) -> Any:
         """`look()`, repeated for up to settle_seconds until `complete`: Graph lists a new object

@@ -55,7 +55,7 @@ _ALL_TARGETS = {"#microsoft.graph.allLicensedUsersAssignmentTarget": "allLicense
 
 # One owned filter splits iOS assignments by ownership: include it for BYOD, exclude it for
 # company-owned devices (iOS app configuration has no enrollment-type field).
-PERSONAL_IOS_FILTER = "Mattermost: personal iOS devices"
+PERSONAL_IOS_FILTER = "Mattermost - personal iOS devices"
 _PERSONAL_RULE = '(device.deviceOwnership -eq "Personal")'
 _NEW = "new:"
 

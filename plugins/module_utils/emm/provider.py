@@ -112,7 +112,8 @@ class Plan:
         for operation in self.operations:
             label = f"{operation.kind}/{operation.name}"
             if operation.action == ASSIGN:
-                before.setdefault(label, {})["assignments"] = _assignments_view(operation.before)
+                if operation.id is not None:  # an object still to be created has no "before"
+                    before.setdefault(label, {})["assignments"] = _assignments_view(operation.before)
                 after.setdefault(label, {})["assignments"] = _assignments_view(operation.after)
             else:
                 _merge_view(before, label, operation.before)
