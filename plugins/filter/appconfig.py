@@ -21,6 +21,16 @@ def _require_libraries() -> None:
         raise AnsibleFilterError(f"the mattermost.emm filters need {missing[0]} on the controller")
 
 
+def _plain(value):
+    """`value` as plain dicts and lists. ansible-core 2.19 passes filters lazy containers whose
+    items, read the way pydantic reads a list, are still untemplated; iterating templates them."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 def appconfig_render(config, format="plist", platforms=("ios", "android"), app_id="com.mattermost.rn",
                      version=1, full=False):  # pylint: disable=redefined-builtin
     """A desired configuration rendered as one document."""
@@ -28,7 +38,7 @@ def appconfig_render(config, format="plist", platforms=("ios", "android"), app_i
     if format not in formats.FORMATS:
         raise AnsibleFilterError(f"appconfig_render: format {format!r} is not one of {', '.join(formats.FORMATS)}")
     try:
-        model = AppConfig.from_input(config, platforms, app_id)
+        model = AppConfig.from_input(_plain(config), _plain(platforms), app_id)
         return formats.render(model, format, version=int(version), full_plist=bool(full)).text
     except (ConfigError, ValueError) as exc:
         raise AnsibleFilterError(f"appconfig_render: {exc}") from None
@@ -38,7 +48,7 @@ def appconfig_findings(data, format=None, platforms=None):  # pylint: disable=re
     """The findings about a document (a string) or a desired configuration (a mapping)."""
     _require_libraries()
     if isinstance(data, Mapping):
-        report = validate_config(dict(data), platforms or ("ios", "android"))
+        report = validate_config(_plain(data), _plain(platforms) or ("ios", "android"))
     elif isinstance(data, (str, bytes)):
         if format is not None and format not in formats.FORMATS:
             raise AnsibleFilterError(f"appconfig_findings: format {format!r} is not one of {', '.join(formats.FORMATS)}")

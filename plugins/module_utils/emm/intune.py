@@ -39,7 +39,12 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import
     ProviderError,
     plan,
 )
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, GroupTarget
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
+    AppConfigSpec,
+    AppSpec,
+    DeviceActionSpec,
+    GroupTarget,
+)
 
 # Public cloud and the national clouds: (Graph, Entra login).
 CLOUDS = {
@@ -240,6 +245,30 @@ class IntuneProvider:
         for request, answer in zip(requests, answers):
             self.client.raise_for(answer, request)
         return answers
+
+    # Device actions --------------------------------------------------------------------------
+
+    def select_devices(self, spec: DeviceActionSpec) -> list[dict[str, Any]]:
+        """The managed devices the selectors name, checked against max_devices before anything is sent."""
+        devices = self.client.get_all(V1 + objects.DEVICES, params={"$select": objects.DEVICE_FIELDS})
+        chosen: dict[str, dict] = {}
+        for selector in spec.devices:
+            matches = [device for device in devices if objects.device_matches(device, selector)]
+            if not matches:
+                raise ProviderError(f"no managed device matches {selector.describe()}; nothing was sent")
+            chosen.update((device["id"], device) for device in matches)
+        if len(chosen) > spec.max_devices:
+            listed = ", ".join(objects.describe_device(device) for device in chosen.values())
+            raise ProviderError(f"the selection matches {len(chosen)} devices, more than max_devices={spec.max_devices} "
+                                f"({listed}); nothing was sent: name the devices more precisely or raise max_devices")
+        return [objects.device_summary(device) for device in chosen.values()]
+
+    def device_action(self, spec: DeviceActionSpec, devices: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Ask each device for the action; Graph queues it until the device checks in."""
+        body = objects.device_action_body(spec)
+        requests = [BatchRequest("POST", f"{objects.DEVICES}/{device['id']}/{spec.action}", body) for device in devices]
+        self._send(requests)
+        return [dict(device, requested=spec.action) for device in devices]
 
     # Reading back --------------------------------------------------------------------------
 

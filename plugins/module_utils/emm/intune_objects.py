@@ -344,6 +344,35 @@ def _assignment_body(kind: str, assignment: Assignment, new_filter_id) -> dict[s
     return {"@odata.type": _ASSIGNMENT_TYPE[kind], "target": target, **detail}
 
 
+# Managed devices ----------------------------------------------------------------------------
+
+DEVICES = "/deviceManagement/managedDevices"
+DEVICE_FIELDS = "id,deviceName,serialNumber,userPrincipalName,operatingSystem,managementState"
+
+
+def device_matches(device: Mapping[str, Any], selector) -> bool:
+    if selector.id:
+        return device.get("id") == selector.id
+    if selector.serial_number:
+        return (device.get("serialNumber") or "").casefold() == selector.serial_number.casefold()
+    return (device.get("userPrincipalName") or "").casefold() == selector.user.casefold()
+
+
+def device_summary(device: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": device.get("id"), "name": device.get("deviceName"), "serial_number": device.get("serialNumber"),
+            "user": device.get("userPrincipalName"), "os": device.get("operatingSystem")}
+
+
+def describe_device(device: Mapping[str, Any]) -> str:
+    return f"{device.get('deviceName')} ({device.get('id')}, serial {device.get('serialNumber')}, {device.get('userPrincipalName')})"
+
+
+def device_action_body(spec) -> dict[str, Any] | None:
+    if spec.action == "wipe":
+        return {"keepEnrollmentData": spec.keep_enrollment_data, "keepUserData": spec.keep_user_data}
+    return None  # retire takes no body
+
+
 # Audit (emm_info) ---------------------------------------------------------------------------
 
 def carries_mattermost_keys(raw: Mapping[str, Any]) -> bool:

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.intune import IntuneProvider
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ASSIGN, DELETE, Plan
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ASSIGN, DELETE, Plan, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, GroupTarget
 
 PLAN_FILE = "plan.json"
@@ -107,6 +107,9 @@ class OfflineProvider(IntuneProvider):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
+
+    def select_devices(self, spec) -> list[dict[str, Any]]:
+        raise ProviderError("the offline provider has no devices: device actions need a real EMM")
 
     def inventory(self, app_ids=catalog.APP_IDS) -> dict[str, Any]:
         configurations = [objects.audit_configuration(raw) for raw in self._list(objects.CONFIGS)]

@@ -122,3 +122,45 @@ def _describe(error: dict[str, Any]) -> str:
     if isinstance(shown, (dict, list, tuple)) or shown is None:
         return f"{where}: {message}"
     return f"{where}: {message} (got {shown!r})"
+
+
+class DeviceSelector(_Spec):
+    """One way to name devices: exactly one of id, serial number or user."""
+
+    id: Optional[str] = None
+    serial_number: Optional[str] = None
+    user: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> DeviceSelector:
+        given = [name for name in ("id", "serial_number", "user") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError(f"name a device by exactly one of id, serial_number or user (got {', '.join(given) or 'none'})")
+        return self
+
+    def describe(self) -> str:
+        return next(f"{name} {value!r}" for name, value in self if value)
+
+
+class DeviceActionSpec(_Spec):
+    """A remote action on explicitly named devices; never implied, bounded by max_devices."""
+
+    action: Literal["wipe", "retire"]
+    devices: tuple[DeviceSelector, ...]
+    max_devices: int = 1
+    keep_enrollment_data: bool = False
+    keep_user_data: bool = False
+
+    @field_validator("devices")
+    @classmethod
+    def _explicit(cls, devices: tuple[DeviceSelector, ...]) -> tuple[DeviceSelector, ...]:
+        if not devices:
+            raise ValueError("name the devices to act on (by id, serial_number or user); nothing is ever implied")
+        return devices
+
+    @field_validator("max_devices")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"max_devices must be at least 1, got {value}")
+        return value

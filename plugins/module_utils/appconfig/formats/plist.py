@@ -37,7 +37,8 @@ def parse(document: str | bytes) -> ParsedDocument:
     try:
         root = parse_xml(document).getroot()
     except XmlError as exc:
-        parsed.findings.append(Finding(findings.ERROR, exc.code, str(exc), line=exc.line))
+        # exc.message, not str(exc): the line is a field of its own, not part of the message.
+        parsed.findings.append(Finding(findings.ERROR, exc.code, exc.message, line=exc.line))
         return parsed
     top = _top_dict(root, parsed)
     if top is not None:

@@ -77,7 +77,8 @@ def parse(document: str | bytes) -> ParsedDocument:
     try:
         tree = parse_xml(document)
     except XmlError as exc:
-        parsed.findings.append(Finding(findings.ERROR, exc.code, str(exc), line=exc.line))
+        # exc.message, not str(exc): the line is a field of its own, not part of the message.
+        parsed.findings.append(Finding(findings.ERROR, exc.code, exc.message, line=exc.line))
         return parsed
     root = tree.getroot()
     parsed.findings.extend(

@@ -1,0 +1,171 @@
+#!/usr/bin/python
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: device_action
+short_description: Wipe or retire named devices through the EMM
+version_added: 0.1.0
+description:
+  - Asks the EMM to wipe (factory reset) or retire (remove management, the managed Mattermost app
+    and its data, keeping personal data) each device the task names.
+  - Never implied. Each run names the devices, by id, serial number or user, and the action. A
+    selection that matches more devices than O(max_devices) fails and sends nothing; so does a
+    selector that matches no device.
+  - In check mode it reports exactly which devices would be affected and sends nothing.
+  - The action is queued by the EMM until the device checks in; the module reports what was
+    requested of each device, not the device's later state.
+  - This is not idempotent by nature; running it again asks again. Guard it in playbooks.
+author:
+  - Mattermost EMM contributors (@mattermost)
+requirements:
+  - pydantic >= 2
+  - lxml
+extends_documentation_fragment:
+  - mattermost.emm.provider
+attributes:
+  check_mode:
+    support: full
+    description: Lists the devices that would be affected; sends nothing.
+  diff_mode:
+    support: none
+    description: There is no state to compare.
+  platform:
+    platforms: posix
+    support: full
+    description: Runs where the EMM API can be reached, usually the controller.
+  action_group:
+    support: full
+    membership: [mattermost.emm.emm]
+options:
+  action:
+    description:
+      - V(wipe) resets the device to factory settings (Intune C(managedDevices/{id}/wipe)).
+      - V(retire) removes the device from management with its managed apps and their data,
+        Mattermost included (Intune C(managedDevices/{id}/retire)).
+    type: str
+    required: true
+    choices: [wipe, retire]
+  devices:
+    description: The devices, each named one way.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      id:
+        description: The EMM's device id.
+        type: str
+      serial_number:
+        description: The device's serial number.
+        type: str
+      user:
+        description: The user principal name; matches every device of that user.
+        type: str
+  max_devices:
+    description: The most devices this run may affect; a larger selection fails and sends nothing.
+    type: int
+    default: 1
+  keep_enrollment_data:
+    description: With V(wipe), keep the enrollment state and the user account.
+    type: bool
+    default: false
+  keep_user_data:
+    description: With V(wipe), keep the user's data.
+    type: bool
+    default: false
+seealso:
+  - module: mattermost.emm.emm_info
+"""
+
+EXAMPLES = r"""
+- name: Retire a lost phone (its Mattermost data goes with it)
+  mattermost.emm.device_action:
+    provider:
+      type: intune
+      tenant_id: contoso.onmicrosoft.com
+      client_id: "{{ intune_client_id }}"
+      client_secret: "{{ intune_client_secret }}"
+    action: retire
+    devices:
+      - serial_number: F2LXK0ABCD12
+
+- name: Show which devices a user's wipe would touch, without sending anything
+  mattermost.emm.device_action:
+    provider:
+      type: intune
+      tenant_id: contoso.onmicrosoft.com
+      client_id: "{{ intune_client_id }}"
+      client_secret: "{{ intune_client_secret }}"
+    action: wipe
+    devices:
+      - user: leaver@contoso.com
+    max_devices: 3
+  check_mode: true
+"""
+
+RETURN = r"""
+devices:
+  description: The devices the action was (or in check mode would be) requested of.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The EMM's device id.
+      type: str
+    name:
+      description: The device name.
+      type: str
+    serial_number:
+      description: The serial number.
+      type: str
+    user:
+      description: The user principal name.
+      type: str
+    os:
+      description: The operating system.
+      type: str
+    requested:
+      description: The action requested (absent in check mode).
+      type: str
+  sample: [{"id": "5a1c...", "name": "Alex's iPhone", "serial_number": "F2LXK0ABCD12",
+            "user": "alex@contoso.com", "os": "iOS", "requested": "retire"}]
+api_requests:
+  description: HTTP requests sent, by method.
+  returned: when the provider talks to an API
+  type: dict
+"""
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import DeviceActionSpec, parse
+from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import provider_module, run
+
+SPEC_FIELDS = ("action", "devices", "max_devices", "keep_enrollment_data", "keep_user_data")
+
+
+def main() -> None:
+    module = provider_module(
+        dict(
+            action=dict(type="str", required=True, choices=["wipe", "retire"]),
+            devices=dict(type="list", elements="dict", required=True,
+                         options=dict(id=dict(type="str"), serial_number=dict(type="str"), user=dict(type="str"))),
+            max_devices=dict(type="int", default=1),
+            keep_enrollment_data=dict(type="bool", default=False),
+            keep_user_data=dict(type="bool", default=False),
+        ),
+    )
+
+    def act(provider) -> dict:
+        spec = parse(DeviceActionSpec, {field: module.params[field] for field in SPEC_FIELDS})
+        devices = provider.select_devices(spec)
+        if module.check_mode:
+            return {"changed": True, "devices": devices}
+        return {"changed": True, "devices": provider.device_action(spec, devices)}
+
+    run(module, act)
+
+
+if __name__ == "__main__":
+    main()
