@@ -41,12 +41,12 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_ROOT)
 export PY_COLORS ?= 0
 export ANSIBLE_NOCOLOR ?= 1
 
-.PHONY: help venv collections site units sanity pip-bootstrap lint changelog-lint \
+.PHONY: help venv collections site units newest sanity pip-bootstrap lint changelog-lint \
 	molecule test clean distclean
 
 help:
 	@echo "make site            set up .venv, run playbooks/site.yml on $(INVENTORY)"
-	@echo "make test            venv, units, sanity, lint, changelog-lint, molecule"
+	@echo "make test            venv, units, newest, sanity, lint, changelog-lint, molecule"
 	@echo "make units|sanity|lint|changelog-lint|molecule   one step"
 	@echo "make clean           remove build output (keeps .venv)"
 	@echo "make distclean       clean, and remove .venv"
@@ -97,8 +97,25 @@ changelog-lint: venv
 molecule: venv collections
 	molecule test --all
 
+# The newest ansible-core needs a newer Python than .venv's: run the unit tests and the site
+# playbook on it too, in .venv-newest, when such a Python is on the machine (the module tests,
+# which drive ansible-playbook, run once, on .venv).
+PYTHON_NEWEST ?= $(lastword $(wildcard /usr/bin/python3.1[2-9] \
+	$(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3))
+NEWEST := $(CURDIR)/.venv-newest
+
+newest: collections
+	@if [ -z "$(PYTHON_NEWEST)" ]; then echo "newest: no Python 3.12+ found, skipped"; exit 0; fi; \
+	test -x $(NEWEST)/bin/python || $(PYTHON_NEWEST) -m venv $(NEWEST); \
+	$(NEWEST)/bin/python -m pip install --disable-pip-version-check -q --upgrade ansible-core pydantic lxml pytest hypothesis; \
+	$(NEWEST)/bin/ansible-playbook --version | head -1; \
+	$(NEWEST)/bin/python -m pytest -q --ignore=tests/unit/modules; \
+	PATH=$(NEWEST)/bin:$$PATH ansible-playbook -i $(INVENTORY) playbooks/site.yml \
+		-e mattermost_build_dir=$(CURDIR)/build/newest -e ansible_python_interpreter=$(NEWEST)/bin/python
+
 test: venv
 	$(MAKE) --no-print-directory units
+	$(MAKE) --no-print-directory newest
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory changelog-lint
@@ -111,4 +128,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(NEWEST)

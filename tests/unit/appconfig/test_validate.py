@@ -315,7 +315,7 @@ def test_malformed_xml_is_an_error_with_its_line(text, fmt, line):
 
 @pytest.mark.parametrize("fmt", ["managed_properties", "amapi"])
 @pytest.mark.parametrize(
-    "text, line", [('{"vendor": "Acme",\n}', 2), ('{\n"vendor": "Acme"\n"timeout": "1"}', 3), (b'{\n"vendor": "\xff"}', 2)],
+    "text, line", [('{"vendor": "Acme",\n"timeout" 1}', 2), ('{\n"vendor": "Acme"\n"timeout": "1"}', 3), (b'{\n"vendor": "\xff"}', 2)],
 )
 def test_malformed_json_is_an_error_with_its_line(fmt, text, line):
     report = validate_document(text, fmt)

@@ -111,14 +111,15 @@ def _load(document: str | bytes, parsed: ParsedDocument):
     except UnicodeDecodeError as exc:  # JSON is UTF-8 text (RFC 8259)
         line = exc.object.count(b"\n", 0, exc.start) + 1
         parsed.findings.append(Finding(
-            findings.ERROR, "malformed-json", f"line {line}: the document is not UTF-8 text ({exc.reason})", line=line,
+            findings.ERROR, "malformed-json", f"the document is not UTF-8 text ({exc.reason})", line=line,
         ))
         return "", None
     try:
         data = json.loads(text, object_pairs_hook=_Object)
     except json.JSONDecodeError as exc:
+        # The line is a field of the finding, not part of its message.
         parsed.findings.append(Finding(
-            findings.ERROR, "malformed-json", f"line {exc.lineno}, column {exc.colno}: {exc.msg}", line=exc.lineno,
+            findings.ERROR, "malformed-json", f"{exc.msg} at column {exc.colno}", line=exc.lineno,
         ))
         return text, None
     if not isinstance(data, _Object):

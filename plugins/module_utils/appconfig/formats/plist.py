@@ -54,7 +54,7 @@ def _top_dict(root, parsed: ParsedDocument):
         return children[0]
     parsed.findings.append(Finding(
         findings.ERROR, "plist-grammar",
-        f"line {root.sourceline}: expected a <dict>, or a <plist> holding one <dict>; found <{root.tag}>",
+        f"expected a <dict>, or a <plist> holding one <dict>; found <{root.tag}>",
         line=root.sourceline, hint="managed app configuration is a dictionary of <key>/<string> pairs",
     ))
     return None
@@ -85,4 +85,4 @@ def _entry(name: str, value_element, line: int) -> Entry:
 
 
 def _grammar(element, message: str) -> Finding:
-    return Finding(findings.ERROR, "plist-grammar", f"line {element.sourceline}: {message}", line=element.sourceline)
+    return Finding(findings.ERROR, "plist-grammar", message, line=element.sourceline)
