@@ -227,7 +227,8 @@ def main() -> None:
         errors = [f"{f['configuration']}: {f['message']}" for f in findings if f["severity"] == "error"]
         if errors:
             raise SpecError("invalid Mattermost configuration: " + "; ".join(errors))
-        work = provider.plan_app_configs(specs, purge_assignments=module.params["purge_assignments"])
+        work = provider.plan_app_configs(specs, purge_assignments=module.params["purge_assignments"],
+                                         check_mode=module.check_mode)
         return dict(apply_plan(module, provider, work), findings=findings)
 
     run(module, reconcile)

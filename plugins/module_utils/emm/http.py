@@ -93,6 +93,11 @@ class BatchRequest:
     url: str  # relative to the API version root, e.g. "/deviceAppManagement/mobileApps"
     body: Any = None
     headers: Mapping[str, str] | None = None
+    idempotent: bool | None = None  # None: by method; True for an action that replaces state (Graph's assign)
+
+    @property
+    def may_repeat(self) -> bool:
+        return self.idempotent if self.idempotent is not None else self.method.upper() in IDEMPOTENT_METHODS
 
 
 @dataclass(frozen=True)
@@ -565,7 +570,7 @@ class HttpClient:
             pending = {
                 index: request
                 for index, request in pending.items()
-                if self.retry.retries(answers[index].status, request.method.upper() in IDEMPOTENT_METHODS)
+                if self.retry.retries(answers[index].status, request.may_repeat)
             }
             wait = budget.next_wait(_longest_retry_after(answers[index] for index in pending)) if pending else None
             if wait is None:
@@ -578,7 +583,7 @@ class HttpClient:
         data, content_headers = _encode_body(payload, None, None)
         headers = {**self._default_headers, **content_headers}
         # Sending the batch again after a lost answer would repeat any POST inside it.
-        idempotent = all(request.method.upper() in IDEMPOTENT_METHODS for request in chunk.values())
+        idempotent = all(request.may_repeat for request in chunk.values())
         batch_url = self.url_for(url)
         envelope = self._send("POST", batch_url, data, headers, True, idempotent, note=f"{len(chunk)} inner")
         self._count("batched", len(chunk))

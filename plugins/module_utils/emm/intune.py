@@ -133,10 +133,14 @@ class IntuneProvider:
         desired = objects.desired_apps(spec, apps, groups)
         return plan(desired, actual, purge_assignments=spec.purge_assignments)
 
-    def plan_app_configs(self, specs: Sequence[AppConfigSpec], purge_assignments: bool = False) -> Plan:
+    def plan_app_configs(self, specs: Sequence[AppConfigSpec], purge_assignments: bool = False,
+                         check_mode: bool = False) -> Plan:
+        """With `check_mode`, an app entry still missing (one that an earlier task of the same
+        check run would add) is planned against a placeholder instead of failing."""
         present = [spec for spec in specs if spec.state == "present"]
         app_ids = {spec.config.app_id for spec in present}
-        apps = {app_id: self._required_apps(app_id, present) for app_id in app_ids}
+        notes: list[str] = []
+        apps = {app_id: self._required_apps(app_id, present, check_mode, notes) for app_id in app_ids}
         groups = self.group_ids(target for spec in present for target in spec.groups)
         filters = self._filters() if any(objects.needs_filter(spec) for spec in present) else []
         desired = [
@@ -145,14 +149,25 @@ class IntuneProvider:
         desired += objects.desired_filters(present, filters)
         kinds = {wish.kind for wish in desired}
         actual = [objects.actual(kind, raw) for kind in sorted(kinds) for raw in self._list(kind)]
-        return plan(desired, actual, purge_assignments=purge_assignments)
+        result = plan(desired, actual, purge_assignments=purge_assignments)
+        result.warnings.extend(notes)
+        return result
 
-    def _required_apps(self, app_id: str, specs: Sequence[AppConfigSpec]) -> dict[str, list[dict]]:
+    def _required_apps(self, app_id: str, specs: Sequence[AppConfigSpec], check_mode: bool,
+                       notes: list[str]) -> dict[str, list[dict]]:
         platforms = {p for spec in specs if spec.config.app_id == app_id for p in spec.config.platforms}
-        apps = self._settled(lambda: self.mattermost_apps(app_id), lambda found: all(found[p] for p in platforms),
-                             objects.APPS)
+        if check_mode:
+            apps = self.mattermost_apps(app_id)
+        else:
+            apps = self._settled(lambda: self.mattermost_apps(app_id), lambda found: all(found[p] for p in platforms),
+                                 objects.APPS)
         for platform in platforms:
-            if not apps[platform]:
+            if not apps[platform] and check_mode:
+                apps[platform] = [{"id": f"<{platform}:{app_id}>"}]
+                notes.append(
+                    f"check mode: the tenant has no {platform} entry for {app_id} yet; planned against a placeholder"
+                )
+            elif not apps[platform]:
                 raise ProviderError(
                     f"the tenant has no {platform} entry for {app_id}; add it first with mattermost.emm.app"
                     + (" (Android: approve it in Managed Google Play and sync)" if platform == catalog.ANDROID else "")
@@ -174,6 +189,9 @@ class IntuneProvider:
                 created.update(self._create(operations))
             elif operations:
                 self._send([self._request(op, created) for op in operations])
+        creates = [op for op in work.operations if op.action == CREATE]
+        if creates:  # Graph lists new objects only after a moment: wait, so that the next run finds them
+            self._find_created(creates)
         self._listed.clear()  # what was read before is stale now
         return [
             {"action": op.action, "kind": op.kind, "name": op.name, "id": op.id or created.get((op.kind, op.name))}
@@ -236,7 +254,8 @@ class IntuneProvider:
         if op.action == DELETE:
             return BatchRequest("DELETE", f"{path}/{object_id}")
         body = objects.assign_payload(op.kind, op.assignments, lambda name: created.get((objects.FILTERS, name)))
-        return BatchRequest("POST", f"{path}/{object_id}/assign", body)
+        # Assign replaces the whole set, so repeating it after a server error is harmless.
+        return BatchRequest("POST", f"{path}/{object_id}/assign", body, idempotent=True)
 
     def _send(self, requests: list[BatchRequest]):
         if not requests:

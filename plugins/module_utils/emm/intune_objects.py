@@ -118,7 +118,9 @@ def _store_app_body(spec: AppSpec) -> dict[str, Any]:
 
 def _app_assignment(spec: AppSpec, target, groups, settings_type: str | None, current) -> Assignment:
     key = _target_key(target, groups)
-    detail: dict[str, Any] = {"intent": target.intent}
+    # Assign replaces the settings too: keep the tenant's, changing only what the user sets (Graph
+    # also fills in fields the module has no option for, such as VPP useDeviceLicensing).
+    settings = current[key].detail.get("settings", {}) if key in current else {}
     if settings_type and not target.exclude:
         wanted = {
             "uninstallOnDeviceRemoval": spec.remove_on_unenroll,
@@ -126,11 +128,9 @@ def _app_assignment(spec: AppSpec, target, groups, settings_type: str | None, cu
             "vpnConfigurationId": spec.vpn_configuration_id,
             "preventManagedAppBackup": spec.prevent_backup,
         }
-        # A setting the user leaves unset keeps whatever the tenant has.
-        kept = current[key].detail.get("settings", {}) if key in current else {}
-        settings = {name: kept.get(name) if value is None else value for name, value in wanted.items()}
-        detail["settings"] = _clean_settings({"@odata.type": settings_type, **settings})
-    return Assignment(key, _without_empty(detail))
+        chosen = {name: value for name, value in wanted.items() if value is not None}
+        settings = _clean_settings({**settings, **chosen, "@odata.type": settings_type})
+    return Assignment(key, _without_empty({"intent": target.intent, "settings": settings}))
 
 
 def _target_key(target, groups: Mapping[str, str]) -> str:
@@ -180,7 +180,8 @@ def desired_configs(spec: AppConfigSpec, apps: Mapping[str, list[dict]] | None, 
 
 
 def _description(spec: AppConfigSpec) -> str:
-    scenarios = " and ".join(e.replace("_", "-") for e in spec.enrollment)
+    # Sorted: pydantic leaves the default enrollment as written, and the description is compared.
+    scenarios = " and ".join(e.replace("_", "-") for e in sorted(spec.enrollment))
     return f"Mattermost app configuration for {scenarios} devices. {OWNER_MARKER}"
 
 

@@ -67,7 +67,8 @@ class OfflineProvider(IntuneProvider):
             found[catalog.ANDROID] = [stand_in]
         return found
 
-    def _required_apps(self, app_id: str, specs: list[AppConfigSpec]) -> dict[str, list[dict]]:
+    def _required_apps(self, app_id: str, specs: list[AppConfigSpec], check_mode: bool,
+                       notes: list[str]) -> dict[str, list[dict]]:
         found = self.mattermost_apps(app_id)
         if not found[catalog.IOS]:
             found[catalog.IOS] = [{"id": f"<ios:{app_id}>", "@odata.type": objects.IOS_STORE_APP, "bundleId": app_id}]

@@ -1,0 +1,497 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Intune provider against the Graph emulator, over real HTTP: convergence, idempotence,
+faults, ownership, console edits, semantic comparison and the audit."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+
+import pytest
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ASSIGN, DuplicateObjects, ProviderError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, SpecError, parse
+from tests.emulator import run_emulator
+
+CORP = "Mattermost corporate"
+BYOD = "Mattermost BYOD"
+APP_ID = "com.mattermost.rn"
+CONFIGS = "/deviceAppManagement/mobileAppConfigurations"
+SERVER = "https://chat.example.com"
+ANDROID_APP = {"@odata.type": objects.ANDROID_STORE_APP, "displayName": "Mattermost", "packageId": APP_ID,
+               "appIdentifier": APP_ID}
+IOS_APP = {"@odata.type": objects.IOS_STORE_APP, "displayName": "Mattermost", "bundleId": APP_ID,
+           "appStoreUrl": "https://apps.apple.com/app/mattermost/id1257222717"}
+CONFIG_ENTRIES = (
+    {"name": "Mattermost corporate", "enrollment": ["company_owned"], "groups": [{"group": CORP}],
+     "config": {"serverUrl": SERVER, "inAppPinCode": True, "jailbreakProtection": True}},
+    {"name": "Mattermost personal", "enrollment": ["byod"], "groups": [{"group": BYOD}],
+     "config": {"serverUrl": SERVER, "inAppPinCode": True}},
+    {"name": "Mattermost", "groups": [{"group": CORP}, {"group": BYOD}], "config": {"serverUrl": SERVER}},
+)
+
+
+def group(name):
+    return {"displayName": name, "mailEnabled": False, "mailNickname": name.replace(" ", ""), "securityEnabled": True}
+
+
+def connect(emu, secret=None, settle_seconds=0):
+    return intune.connect({
+        "graph_url": emu.base_url, "login_url": emu.base_url, "tenant_id": "contoso.onmicrosoft.com",
+        "client_id": "emulator-client", "client_secret": secret or emu.client_secret, "settle_seconds": settle_seconds,
+    })
+
+
+def app_spec(**changes):
+    assignments = [{"group": CORP, "intent": "required"}, {"group": BYOD, "intent": "available"}]
+    return parse(AppSpec, {"assignments": assignments, **changes})
+
+
+def config_specs(entries=CONFIG_ENTRIES):
+    return [AppConfigSpec.from_input(dict(entry), {}) for entry in entries]
+
+
+def add_apps(emu, settle_seconds=0):
+    provider = connect(emu, settle_seconds=settle_seconds)
+    provider.apply(provider.plan_apps(app_spec()))
+
+
+def deploy(emu, purge=False, settle_seconds=0):
+    """One full run, as the app and app_config modules do it: a fresh provider per module."""
+    add_apps(emu, settle_seconds)
+    provider = connect(emu, settle_seconds=settle_seconds)
+    return provider.apply(provider.plan_app_configs(config_specs(), purge_assignments=purge))
+
+
+def pending(emu):
+    """What a further run would do (plans only)."""
+    return connect(emu).plan_apps(app_spec()).summary() + connect(emu).plan_app_configs(config_specs()).summary()
+
+
+def by_name(emu, collection="mobileAppConfigurations"):
+    return {item["displayName"]: item for item in emu.state().get(collection, [])}
+
+
+def assert_no_duplicates(emu):
+    state = emu.state()
+    names = Counter((kind, item["displayName"]) for kind in ("mobileAppConfigurations", "assignmentFilters")
+                    for item in state.get(kind, []))
+    apps = Counter((item["@odata.type"], objects.app_identifier(item)) for item in state["mobileApps"])
+    assert [name for name, count in names.items() if count > 1] == []
+    assert [app for app, count in apps.items() if count > 1] == []
+    assert len(names) == 2 * len(CONFIG_ENTRIES) + 1  # two platforms each, and the ownership filter
+
+
+def group_targets(item):
+    return sorted(assignment["target"]["groupId"] for assignment in item["assignments"])
+
+
+def settings_of(item):
+    return {s["appConfigKey"]: (s["appConfigKeyType"], s["appConfigKeyValue"]) for s in item["settings"]}
+
+
+def decoded_payload(item):
+    return json.loads(base64.b64decode(item["payloadJson"]))
+
+
+@pytest.fixture
+def tenant(emulator):
+    """A tenant with the Managed Google Play Mattermost app and two groups; group ids by name."""
+    seeded = emulator.seed(groups=[group(CORP), group(BYOD)], mobileApps=[ANDROID_APP])
+    return {item["displayName"]: item["id"] for item in seeded["groups"]} | {"android": seeded["mobileApps"][0]["id"]}
+
+
+# Convergence and idempotence -----------------------------------------------------------------------
+
+def test_first_run_adds_the_app_its_configurations_and_assignments(emulator, tenant):
+    deploy(emulator)
+    apps = {item["@odata.type"]: item for item in emulator.state()["mobileApps"]}
+    configs = by_name(emulator)
+    personal_filter = by_name(emulator, "assignmentFilters")[objects.PERSONAL_IOS_FILTER]
+
+    ios = apps[objects.IOS_STORE_APP]
+    assert ios["bundleId"] == APP_ID and objects.OWNER_MARKER in ios["description"]
+    for app in (ios, apps[objects.ANDROID_STORE_APP]):
+        intents = {a["target"]["groupId"]: a["intent"] for a in app["assignments"]}
+        assert intents == {tenant[CORP]: "required", tenant[BYOD]: "available"}
+    assert sorted(configs) == sorted(f"{e['name']} ({p})" for e in CONFIG_ENTRIES for p in ("iOS", "Android"))
+    assert {name: item["profileApplicability"] for name, item in configs.items() if "Android" in name} == {
+        "Mattermost corporate (Android)": "androidDeviceOwner",
+        "Mattermost personal (Android)": "androidWorkProfile",
+        "Mattermost (Android)": "default",
+    }
+    assert configs["Mattermost (iOS)"]["targetedMobileApps"] == [ios["id"]]
+    assert configs["Mattermost (Android)"]["targetedMobileApps"] == [tenant["android"]]
+    assert group_targets(configs["Mattermost (iOS)"]) == sorted([tenant[CORP], tenant[BYOD]])
+    # iOS has no enrollment field: the owned filter splits company-owned from personal devices.
+    filters = {name: [(a["target"].get("deviceAndAppManagementAssignmentFilterId"),
+                       a["target"].get("deviceAndAppManagementAssignmentFilterType")) for a in configs[name]["assignments"]]
+               for name in ("Mattermost corporate (iOS)", "Mattermost personal (iOS)")}
+    assert filters == {"Mattermost corporate (iOS)": [(personal_filter["id"], "exclude")],
+                       "Mattermost personal (iOS)": [(personal_filter["id"], "include")]}
+    assert settings_of(configs["Mattermost corporate (iOS)"]) == {
+        "serverUrl": ("stringType", SERVER), "inAppPinCode": ("stringType", "true"),
+        "jailbreakProtection": ("stringType", "true")}
+    assert_no_duplicates(emulator)
+
+
+def test_second_run_changes_nothing_and_sends_no_write(emulator, tenant):
+    deploy(emulator)
+    emulator.clear_requests()
+
+    provider = connect(emulator)
+    apps_plan = provider.plan_apps(app_spec())
+    configs_plan = provider.plan_app_configs(config_specs())
+
+    assert not apps_plan.changed and not configs_plan.changed
+    assert provider.apply(configs_plan) == []
+    assert emulator.writes() == []
+    # A run without changes costs one list per collection, not one GET per object.
+    lists = Counter(entry["path"] for entry in emulator.requests() if entry["method"] == "GET")
+    assert lists["/beta" + CONFIGS] == 1 and lists["/beta/deviceAppManagement/mobileApps"] == 1
+
+
+def test_app_level_settings_converge(emulator, tenant):
+    spec = app_spec(prevent_backup=True, remove_on_unenroll=True)
+    provider = connect(emulator)
+    provider.apply(provider.plan_apps(spec))
+    ios = next(item for item in emulator.state()["mobileApps"] if item["@odata.type"] == objects.IOS_STORE_APP)
+
+    assert {a["settings"]["preventManagedAppBackup"] for a in ios["assignments"]} == {True}
+    assert {a["settings"]["uninstallOnDeviceRemoval"] for a in ios["assignments"]} == {True}
+    assert not connect(emulator).plan_apps(spec).changed
+    # Unset leaves the tenant's value alone: still no change.
+    assert not connect(emulator).plan_apps(app_spec()).changed
+
+
+def test_back_to_back_runs_on_a_slow_listing_tenant_create_no_duplicates():
+    # Graph lists a new object only after a moment; small pages make every list take several calls.
+    with run_emulator(listing_delay=0.5, page_size=2) as emu:
+        emu.seed(groups=[group(CORP), group(BYOD)], mobileApps=[ANDROID_APP])
+        deploy(emu, settle_seconds=5)
+        deploy(emu, settle_seconds=5)
+
+        assert_no_duplicates(emu)
+        assert pending(emu) == []
+
+
+def test_console_app_assignment_settings_survive_and_converge(emulator):
+    corp = emulator.seed(groups=[group(CORP), group(BYOD)])["groups"][0]["id"]
+
+    def assigned(settings):
+        target = {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": corp}
+        return [{"intent": "required", "target": target, "settings": settings}]
+
+    emulator.seed(mobileApps=[
+        dict(ANDROID_APP, assignments=assigned({"@odata.type": "#microsoft.graph.androidManagedStoreAppAssignmentSettings",
+                                                "autoUpdateMode": "priority"})),
+        {"@odata.type": objects.IOS_VPP_APP, "displayName": "Mattermost (VPP)", "bundleId": APP_ID,
+         "assignments": assigned({"@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings", "useDeviceLicensing": True})},
+    ])
+    spec = app_spec(removable=False)
+
+    provider = connect(emulator)
+    provider.apply(provider.plan_apps(spec))
+
+    corp_settings = {app["@odata.type"]: next(a["settings"] for a in app["assignments"] if a["target"]["groupId"] == corp)
+                     for app in emulator.state()["mobileApps"]}
+    assert corp_settings[objects.ANDROID_STORE_APP]["autoUpdateMode"] == "priority"
+    assert corp_settings[objects.IOS_VPP_APP]["useDeviceLicensing"] is True
+    assert corp_settings[objects.IOS_VPP_APP]["isRemovable"] is False
+    assert connect(emulator).plan_apps(spec).operations == []
+
+
+# Faults -------------------------------------------------------------------------------------------
+
+FAULTS = {
+    "throttled": [
+        {"path": "/deviceAppManagement/mobileApps", "method": "GET", "status": 429, "retry_after": 0, "count": 3},
+        {"path": "/groups", "status": 429, "retry_after": 0, "count": 2},
+        {"path": CONFIGS, "method": "POST", "status": 429, "retry_after": 0, "count": 4},
+        {"path": r"/assign$", "status": 429, "retry_after": 0, "count": 3},
+        {"path": "/beta/$batch", "status": 429, "retry_after": 0, "count": 2},
+    ],
+    "server errors": [
+        {"path": CONFIGS, "method": "GET", "status": 500},
+        {"path": "/groups", "status": 502},
+        {"path": CONFIGS, "method": "POST", "status": 503, "count": 2},
+        {"path": r"/assign$", "status": 503, "retry_after": 0},
+    ],
+    "dropped reads": [
+        {"path": "/deviceAppManagement/mobileApps", "method": "GET", "drop": True},
+        {"path": CONFIGS, "method": "GET", "drop": True},
+        {"path": "/oauth2/v2.0/token", "drop": True},
+    ],
+}
+
+
+@pytest.mark.parametrize("faults", FAULTS.values(), ids=FAULTS.keys())
+def test_faults_are_ridden_out_without_duplicates(emulator, tenant, faults):
+    for rule in faults:
+        emulator.add_fault(**rule)
+
+    deploy(emulator)
+
+    assert emulator.faults() == []  # every injected fault was met
+    assert_no_duplicates(emulator)
+    assert pending(emulator) == []
+
+
+def test_dropped_batch_is_looked_for_before_creating_again(emulator, tenant):
+    add_apps(emulator)
+    emulator.add_fault("/beta/$batch", method="POST", drop=True)
+    deploy(emulator)
+    log = emulator.requests()
+
+    dropped = next(i for i, entry in enumerate(log) if entry["path"].endswith("$batch") and entry["status"] is None)
+    created_after = next(i for i, entry in enumerate(log) if i > dropped and entry["method"] == "POST" and entry["batch"])
+    assert "/beta" + CONFIGS in [entry["path"] for entry in log[dropped:created_after] if entry["method"] == "GET"]
+    assert [entry["path"] for entry in log if entry["method"] == "POST" and entry["batch"]].count("/beta" + CONFIGS) == 6
+    assert_no_duplicates(emulator)
+    assert pending(emulator) == []
+
+
+def test_batch_dropped_after_some_creates_leaves_no_duplicates(emulator, tenant):
+    # The first three creates go through, the fourth loses the connection: applied, never answered.
+    emulator.add_fault(CONFIGS, method="POST", delay=0.001, count=3)
+    emulator.add_fault(CONFIGS, method="POST", drop=True)
+    deploy(emulator)
+
+    assert emulator.faults() == []
+    assert_no_duplicates(emulator)
+    assert pending(emulator) == []
+
+
+def test_run_interrupted_after_creates_is_finished_by_the_next(emulator, tenant):
+    add_apps(emulator)
+    emulator.add_fault(r"/assign$", method="POST", status=500, count=None)
+    provider = connect(emulator)
+    with pytest.raises(ApiError, match="500"):
+        provider.apply(provider.plan_app_configs(config_specs()))
+    assert {name: item["assignments"] for name, item in by_name(emulator).items()} == {
+        f"{e['name']} ({p})": [] for e in CONFIG_ENTRIES for p in ("iOS", "Android")}
+
+    emulator.clear_faults()
+    provider = connect(emulator)
+    work = provider.plan_app_configs(config_specs())
+    assert work.operations and {op.action for op in work.operations} == {ASSIGN}
+    provider.apply(work)
+
+    assert_no_duplicates(emulator)
+    assert all(item["assignments"] for item in by_name(emulator).values())
+    assert connect(emulator).plan_app_configs(config_specs()).operations == []
+
+
+def test_token_expiring_between_plan_and_apply_is_renewed(emulator, tenant):
+    add_apps(emulator)
+    provider = connect(emulator)
+    work = provider.plan_app_configs(config_specs())
+    emulator.expire_tokens()
+    provider.apply(work)
+
+    statuses = [entry["status"] for entry in emulator.requests() if entry["path"].endswith("$batch")]
+    assert 401 in statuses and statuses[-1] == 200
+    assert_no_duplicates(emulator)
+
+
+# Ownership and assignments -------------------------------------------------------------------------
+
+def test_two_objects_with_one_name_fail_listing_both_and_nothing_is_written(emulator, tenant):
+    emulator.seed(mobileApps=[IOS_APP])
+    twins = emulator.seed(mobileAppConfigurations=[
+        {"@odata.type": objects.IOS_CONFIG, "displayName": "X (iOS)", "settings": []} for _i in range(2)])
+    emulator.clear_requests()
+
+    with pytest.raises(DuplicateObjects) as raised:
+        connect(emulator).plan_app_configs(
+            [AppConfigSpec.from_input({"name": "X", "platforms": ["ios"], "config": {"serverUrl": SERVER}}, {})])
+
+    assert sorted(raised.value.ids) == sorted(item["id"] for item in twins["mobileAppConfigurations"])
+    assert all(item["id"] in str(raised.value) for item in twins["mobileAppConfigurations"])
+    assert emulator.writes() == []
+
+
+def test_two_groups_with_one_name_fail_listing_both(emulator, tenant):
+    twin = emulator.seed(groups=[group(CORP)])["groups"][0]["id"]
+    with pytest.raises(DuplicateObjects) as raised:
+        connect(emulator).plan_apps(app_spec())
+    assert sorted(raised.value.ids) == sorted([tenant[CORP], twin])
+    assert emulator.writes() == []
+
+
+def test_console_assignment_is_kept_unless_purging(emulator, tenant):
+    deploy(emulator)
+    colleague = emulator.seed(groups=[group("Helpdesk")])["groups"][0]["id"]
+    target = by_name(emulator)["Mattermost (Android)"]
+    console = [{"@odata.type": "#microsoft.graph.managedDeviceMobileAppConfigurationAssignment",
+                "target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": gid}}
+               for gid in (tenant[CORP], colleague)]
+    assert emulator.graph("POST", f"{CONFIGS}/{target['id']}/assign", {"assignments": console}, version="beta").status < 300
+
+    deploy(emulator)  # restores BYOD, keeps Helpdesk
+    assert group_targets(by_name(emulator)["Mattermost (Android)"]) == sorted([tenant[CORP], tenant[BYOD], colleague])
+
+    deploy(emulator, purge=True)
+    assert group_targets(by_name(emulator)["Mattermost (Android)"]) == sorted([tenant[CORP], tenant[BYOD]])
+
+
+def test_unknown_group_fails_naming_it_and_writes_nothing(emulator, tenant):
+    add_apps(emulator)
+    emulator.clear_requests()
+    entry = {"name": "Mattermost", "config": {"serverUrl": SERVER}, "groups": [{"group": CORP}, {"group": "No such team"}]}
+    with pytest.raises(ProviderError, match="'No such team'") as raised:
+        connect(emulator).plan_app_configs(config_specs([entry]))
+    assert CORP not in str(raised.value)
+    with pytest.raises(ProviderError, match="'No such team'"):
+        connect(emulator).plan_apps(app_spec(assignments=[{"group": "No such team"}]))
+    assert emulator.writes() == []
+
+
+# Console edits and semantic comparison -----------------------------------------------------------------
+
+def test_console_typed_boolean_is_detected_shown_and_reverted(emulator, tenant):
+    deploy(emulator)
+    ios = by_name(emulator)["Mattermost corporate (iOS)"]
+    typed = [dict(s, appConfigKeyType="booleanType") if s["appConfigKey"] == "inAppPinCode" else s for s in ios["settings"]]
+    emulator.graph("PATCH", f"{CONFIGS}/{ios['id']}", {"@odata.type": objects.IOS_CONFIG, "settings": typed}, version="beta")
+
+    work = connect(emulator).plan_app_configs(config_specs())
+    assert work.summary() == [f"update mobileAppConfigurations 'Mattermost corporate (iOS)' ({ios['id']})"]
+    label = "mobileAppConfigurations/Mattermost corporate (iOS)"
+    diff = {side: json.loads(text)[label]["settings"] for side, text in work.diff().items()}
+    assert diff["before"]["inAppPinCode"] == "<boolean>true" and diff["after"]["inAppPinCode"] == "true"
+
+    deploy(emulator)
+    assert settings_of(by_name(emulator)["Mattermost corporate (iOS)"])["inAppPinCode"] == ("stringType", "true")
+    assert pending(emulator) == []
+
+
+def test_console_android_payload_is_detected_and_reverted(emulator, tenant):
+    deploy(emulator)
+    android = by_name(emulator)["Mattermost personal (Android)"]
+    desired = decoded_payload(android)
+    edited = dict(desired, managedProperty=[{"key": "serverUrl", "valueString": "https://evil.example.com"}])
+    body = {"@odata.type": objects.ANDROID_CONFIG, "payloadJson": base64.b64encode(json.dumps(edited).encode()).decode()}
+    emulator.graph("PATCH", f"{CONFIGS}/{android['id']}", body, version="beta")
+
+    work = connect(emulator).plan_app_configs(config_specs())
+    label = "mobileAppConfigurations/Mattermost personal (Android)"
+    diff = {side: json.loads(text)[label]["payload"] for side, text in work.diff().items()}
+    assert diff == {"before": {"serverUrl": "https://evil.example.com"}, "after": {"serverUrl": SERVER, "inAppPinCode": "true"}}
+
+    deploy(emulator)
+    assert decoded_payload(by_name(emulator)["Mattermost personal (Android)"]) == desired
+
+
+def test_settings_in_another_order_and_null_xml_are_no_change(emulator, tenant):
+    deploy(emulator)
+    ios = by_name(emulator)["Mattermost corporate (iOS)"]
+    body = {"@odata.type": objects.IOS_CONFIG, "settings": list(reversed(ios["settings"])), "encodedSettingXml": None}
+    assert emulator.graph("PATCH", f"{CONFIGS}/{ios['id']}", body, version="beta").status == 204
+    answer = emulator.graph("GET", f"{CONFIGS}/{ios['id']}", version="beta").body
+    assert [s["appConfigKey"] for s in answer["settings"]] != [s["appConfigKey"] for s in ios["settings"]]
+    emulator.clear_requests()
+
+    assert pending(emulator) == []
+    assert emulator.writes() == []
+
+
+@pytest.mark.parametrize("xml", [{}, {"encodedSettingXml": None}, {"encodedSettingXml": ""}], ids=["absent", "null", "empty"])
+def test_encoded_setting_xml_absent_null_or_empty_compare_alike(xml):
+    raw = {"id": "1", "@odata.type": objects.IOS_CONFIG, "displayName": "X (iOS)", "description": None,
+           "settings": [{"appConfigKey": "serverUrl", "appConfigKeyType": "stringType", "appConfigKeyValue": SERVER}]}
+    assert objects.actual(objects.CONFIGS, {**raw, **xml}).body == objects.actual(objects.CONFIGS, raw).body
+
+
+@pytest.mark.parametrize("enrollment", [["company_owned", "byod"], ["byod", "company_owned"]])
+def test_enrollment_order_does_not_change_what_is_compared(enrollment):
+    apps = {"ios": [{"id": "ios-app"}], "android": [{"id": "android-app"}]}
+
+    def bodies(**given):
+        spec = AppConfigSpec.from_input({"name": "M", "config": {"serverUrl": SERVER}, **given}, {})
+        return [wish.body for wish in objects.desired_configs(spec, apps, {}, [])]
+
+    assert bodies(enrollment=enrollment) == bodies()
+
+
+def test_plist_configuration_compares_by_its_values(emulator, tenant):
+    emulator.seed(mobileApps=[IOS_APP])
+    app = next(item for item in emulator.state()["mobileApps"] if item["@odata.type"] == objects.IOS_STORE_APP)
+    spec = AppConfigSpec.from_input({"name": "P", "platforms": ["ios"], "config": {"serverUrl": SERVER}}, {})
+    (wanted,) = objects.desired_configs(spec, {"ios": [app]}, {}, [])
+    plist = f"<dict><key>serverUrl</key><string>{SERVER}</string></dict>".encode()
+    emulator.seed(mobileAppConfigurations=[{
+        "@odata.type": objects.IOS_CONFIG, "displayName": "P (iOS)", "targetedMobileApps": [app["id"]],
+        "description": wanted.body["description"], "encodedSettingXml": base64.b64encode(plist).decode()}])
+
+    assert connect(emulator).plan_app_configs([spec]).operations == []
+
+
+# Refusals -------------------------------------------------------------------------------------------
+
+def test_unenrolled_is_refused_with_the_reason_before_any_request(emulator, tenant):
+    with pytest.raises(SpecError) as raised:
+        AppConfigSpec.from_input({"name": "M", "config": {"serverUrl": SERVER}, "enrollment": ["unenrolled"]}, {})
+    message = str(raised.value)
+    assert "MAM" in message and "managed-apps" in message and "app protection" in message
+    assert emulator.requests() == []
+
+
+def test_missing_android_app_tells_to_approve_it_in_managed_google_play(emulator):
+    emulator.seed(groups=[group(CORP), group(BYOD)], mobileApps=[IOS_APP])
+
+    with pytest.raises(ProviderError, match="approve the app in Managed Google Play"):
+        connect(emulator).plan_apps(app_spec())
+    with pytest.raises(ProviderError, match="Managed Google Play"):
+        connect(emulator).plan_app_configs(config_specs())
+    assert emulator.writes() == []
+
+
+def test_wrong_secret_error_never_shows_it(emulator, tenant):
+    secret = "Wr0ng-Secret-q7Z~x"
+    with pytest.raises(ApiError) as raised:
+        connect(emulator, secret=secret).plan_apps(app_spec())
+    assert raised.value.status == 401
+    assert secret not in str(raised.value) and secret not in json.dumps(raised.value.body)
+
+
+# Audit ------------------------------------------------------------------------------------------------
+
+def test_inventory_reports_console_mistakes_the_mam_channel_and_group_names(emulator, tenant):
+    ios_app = emulator.seed(mobileApps=[IOS_APP])["mobileApps"][0]["id"]
+    assignment = {"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": tenant[CORP]}}
+    emulator.seed(
+        mobileAppConfigurations=[{
+            "@odata.type": objects.IOS_CONFIG, "displayName": "Console made", "targetedMobileApps": [ios_app],
+            "assignments": [assignment],
+            "settings": [
+                {"appConfigKey": "serverUrl", "appConfigKeyType": "stringType", "appConfigKeyValue": SERVER},
+                {"appConfigKey": "inAppPinCode", "appConfigKeyType": "booleanType", "appConfigKeyValue": "true"},
+                {"appConfigKey": "jailbreakDetection", "appConfigKeyType": "stringType", "appConfigKeyValue": "true"},
+            ]}, {
+            "@odata.type": objects.IOS_CONFIG, "displayName": "Another app", "targetedMobileApps": ["other-app"],
+            "settings": [{"appConfigKey": "color", "appConfigKeyType": "stringType", "appConfigKeyValue": "red"}]}],
+        targetedManagedAppConfigurations=[{"displayName": "MAM for Mattermost",
+                                           "customSettings": [{"name": "serverUrl", "value": SERVER}]}],
+    )
+    emulator.clear_requests()
+
+    found = connect(emulator).inventory()
+
+    configurations = {item["display_name"]: item for item in found["app_configurations"]}
+    assert list(configurations) == ["Console made"]
+    codes = {(f["code"], f["key"], f["severity"]) for f in configurations["Console made"]["findings"]}
+    assert {("typed-boolean", "inAppPinCode", "error"), ("misspelled-key", "jailbreakDetection", "error")} <= codes
+    assert configurations["Console made"]["settings"]["inAppPinCode"] == "<boolean>true"
+    (mam,) = found["managed_app_configurations"]
+    assert mam["display_name"] == "MAM for Mattermost" and mam["findings"][0]["code"] == "mam-channel"
+    assert mam["findings"][0]["severity"] == "error"
+    assert found["groups"] == {tenant[CORP]: CORP}
+    assert {app["app_id"] for app in found["apps"]} == {APP_ID}
+    assert emulator.writes() == []

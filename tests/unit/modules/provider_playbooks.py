@@ -1,0 +1,105 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Runs the provider modules the way users do, with ansible-playbook in a subprocess, and reads
+back every task's result.
+
+Each task registers its result; a last `set_stats` task hands them all to the default callback,
+which prints them as JSON under CUSTOM STATS (ansible-core ships no JSON stdout callback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+_STATS = "\tRUN: "
+
+
+@dataclass
+class PlaybookRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    results: list[dict[str, Any]]
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def intune_provider(emu, client_secret: str | None = None) -> dict[str, Any]:
+    """The `provider` option that points the modules at an emulator."""
+    return {
+        "type": "intune",
+        "tenant_id": "contoso.onmicrosoft.com",
+        "client_id": emu.client_id,
+        "client_secret": client_secret or emu.client_secret,
+        "graph_url": emu.base_url,
+        "login_url": emu.base_url,
+    }
+
+
+def run_provider_playbook(
+    workdir: Path,
+    provider: dict[str, Any],
+    tasks: Sequence[tuple[str, dict[str, Any]]],
+    *options: str,
+    ignore_errors: bool = True,
+) -> PlaybookRun:
+    """Runs `tasks` ((module name, arguments) pairs of mattermost.emm) against `provider`, set once
+    through the action group's module_defaults. `options` go to ansible-playbook (--check, --diff,
+    -vvv). With `ignore_errors`, a failed task does not stop the run, so every result is read back."""
+    playbook = workdir / "playbook.yml"
+    playbook.write_text(json.dumps([_play(provider, tasks, ignore_errors)], indent=2), encoding="utf-8")
+    command = [sys.executable, "-m", "ansible", "playbook", "-i", "localhost,", str(playbook), *options]
+    done = subprocess.run(command, cwd=REPO_ROOT, env=_environment(workdir), capture_output=True, text=True, timeout=300,
+                          check=False)
+    return PlaybookRun(done.returncode, done.stdout, done.stderr, _results(done.stdout))
+
+
+def _play(provider, tasks, ignore_errors: bool) -> dict[str, Any]:
+    steps = [
+        {"name": f"step {index}: {module}", f"mattermost.emm.{module}": arguments, "register": f"step_{index}",
+         "ignore_errors": ignore_errors}
+        for index, (module, arguments) in enumerate(tasks)
+    ]
+    report = {"ansible.builtin.set_stats": {"data": {"results": [f"{{{{ step_{index} }}}}" for index in range(len(tasks))]}}}
+    return {
+        "name": "mattermost.emm provider modules",
+        "hosts": "localhost",
+        "connection": "local",
+        "gather_facts": False,
+        "module_defaults": {"group/mattermost.emm.emm": {"provider": provider}},
+        "tasks": steps + [dict(name="results", **report)],
+    }
+
+
+def _environment(workdir: Path) -> dict[str, str]:
+    temp = workdir / "ansible-tmp"
+    return dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=str(REPO_ROOT / "collections"),
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
+        ANSIBLE_CALLBACK_RESULT_FORMAT="json",
+        ANSIBLE_SHOW_CUSTOM_STATS="true",
+        ANSIBLE_NOCOLOR="true",
+        ANSIBLE_LOCAL_TEMP=str(temp),
+        ANSIBLE_REMOTE_TMP=str(temp),
+        ANSIBLE_RETRY_FILES_ENABLED="false",
+    )
+
+
+def _results(stdout: str) -> list[dict[str, Any]]:
+    start = stdout.rfind(_STATS)
+    if start < 0:
+        return []
+    stats, _end = json.JSONDecoder().raw_decode(stdout, start + len(_STATS))
+    return stats["results"]
