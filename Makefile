@@ -108,7 +108,7 @@ newest: collections
 	@if [ -z "$(PYTHON_NEWEST)" ]; then echo "newest: no Python 3.12+ found, skipped"; exit 0; fi; \
 	test -x $(NEWEST)/bin/python || $(PYTHON_NEWEST) -m venv $(NEWEST); \
 	$(NEWEST)/bin/python -m pip install --disable-pip-version-check -q --upgrade ansible-core pydantic lxml pytest hypothesis; \
-	$(NEWEST)/bin/ansible-playbook --version | head -1; \
+	$(NEWEST)/bin/python -c "from ansible.release import __version__; print('newest: ansible-core', __version__)"; \
 	$(NEWEST)/bin/python -m pytest -q --ignore=tests/unit/modules; \
 	PATH=$(NEWEST)/bin:$$PATH ansible-playbook -i $(INVENTORY) playbooks/site.yml \
 		-e mattermost_build_dir=$(CURDIR)/build/newest -e ansible_python_interpreter=$(NEWEST)/bin/python

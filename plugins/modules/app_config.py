@@ -111,6 +111,14 @@ options:
     description: Remove assignments the policy has that O(groups) does not name.
     type: bool
     default: false
+  intune_app_protection:
+    description:
+      - Add C(IntuneMAMUPN), C(IntuneMAMOID) and C(IntuneMAMDeviceID) (with Intune's
+        C({{userprincipalname}}), C({{userid}}) and C({{deviceid}}) variables) to the iOS
+        configuration. Intune requires them when an app protection policy
+        (M(mattermost.emm.app_protection)) also targets managed devices.
+    type: bool
+    default: false
 seealso:
   - module: mattermost.emm.app
   - module: mattermost.emm.emm_info
@@ -185,7 +193,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
     run,
 )
 
-ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups", "state")
+ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups", "state", "intune_app_protection")
 
 
 def specs_from(params: dict) -> list[AppConfigSpec]:
@@ -216,6 +224,7 @@ def main() -> None:
             state=dict(type="str", choices=["present", "absent"], default="present"),
             configurations=dict(type="list", elements="dict"),
             purge_assignments=dict(type="bool", default=False),
+            intune_app_protection=dict(type="bool", default=False),
         ),
         mutually_exclusive=[("name", "configurations")],
         required_one_of=[("name", "configurations")],

@@ -242,6 +242,7 @@ KINDS: tuple[Kind, ...] = (
             "microsoft.graph.iosGeneralDeviceConfiguration": BOTH,
             "microsoft.graph.androidWorkProfileGeneralDeviceConfiguration": BOTH,
             "microsoft.graph.iosVpnConfiguration": BETA,
+            "microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration": BETA,
         },
         version_style="counter",
         children={"assignments": _assignments("microsoft.graph.deviceConfigurationAssignment")},

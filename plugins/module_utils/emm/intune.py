@@ -41,8 +41,10 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import
 )
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     AppConfigSpec,
+    AppProtectionSpec,
     AppSpec,
     DeviceActionSpec,
+    DeviceProfileSpec,
     GroupTarget,
 )
 
@@ -93,7 +95,8 @@ class IntuneProvider:
     def _list(self, kind: str) -> list[dict]:
         """Every object of a kind, paged to the end (cached for the run)."""
         if kind not in self._listed:
-            params = {"$expand": "assignments"} if kind in objects.ASSIGNABLE else None
+            expand = objects.EXPAND.get(kind, "assignments" if kind in objects.ASSIGNABLE else None)
+            params = {"$expand": expand} if expand else None
             self._listed[kind] = self.client.get_all(BETA + objects.COLLECTION[kind], params=params)
         return self._listed[kind]
 
@@ -177,6 +180,17 @@ class IntuneProvider:
     def _filters(self) -> list[dict]:
         return self._list(objects.FILTERS)
 
+    def plan_device_profiles(self, spec: DeviceProfileSpec) -> Plan:
+        return self._plan_policies(objects.desired_device_profiles(spec, self.group_ids(spec.groups)))
+
+    def plan_app_protection(self, spec: AppProtectionSpec) -> Plan:
+        return self._plan_policies(objects.desired_protections(spec, self.group_ids(spec.groups)))
+
+    def _plan_policies(self, desired: list) -> Plan:
+        kind = desired[0].kind if desired else None
+        actual = [objects.actual(kind, raw) for raw in self._list(kind)] if kind else []
+        return plan(desired, actual)
+
     # Applying ------------------------------------------------------------------------------
 
     def apply(self, work: Plan) -> list[dict[str, Any]]:
@@ -187,6 +201,8 @@ class IntuneProvider:
             operations = [op for op in work.operations if op.action == action]
             if action == CREATE:
                 created.update(self._create(operations))
+            elif action == ASSIGN:
+                self._send([self._request(op, created) for op in operations] + self._target_apps(work, created))
             elif operations:
                 self._send([self._request(op, created) for op in operations])
         creates = [op for op in work.operations if op.action == CREATE]
@@ -256,6 +272,16 @@ class IntuneProvider:
         body = objects.assign_payload(op.kind, op.assignments, lambda name: created.get((objects.FILTERS, name)))
         # Assign replaces the whole set, so repeating it after a server error is harmless.
         return BatchRequest("POST", f"{path}/{object_id}/assign", body, idempotent=True)
+
+    def _target_apps(self, work: Plan, created: Mapping[tuple[str, str], str]) -> list[BatchRequest]:
+        """targetApps for every new protection policy, or one whose apps changed."""
+        return [
+            BatchRequest("POST", f"{objects.COLLECTION[op.kind]}/{op.id or created[(op.kind, op.name)]}/targetApps",
+                         objects.target_apps_payload(op.after), idempotent=True)
+            for op in work.operations
+            if op.kind in objects.TARGETS_APPS and op.action in (CREATE, UPDATE)
+            and (op.before or {}).get("apps") != op.after.get("apps")
+        ]
 
     def _send(self, requests: list[BatchRequest]):
         if not requests:

@@ -21,6 +21,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats i
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import check_entries
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import OWNER_MARKER, Actual, Assignment, Desired
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import BYOD, COMPANY_OWNED, AppConfigSpec, AppSpec
+from ansible_collections.mattermost.emm.plugins.module_utils.profiles import intune as profile_bodies
 
 APPS = "mobileApps"
 CONFIGS = "mobileAppConfigurations"
@@ -30,13 +31,28 @@ COLLECTION = {
     CONFIGS: "/deviceAppManagement/mobileAppConfigurations",
     FILTERS: "/deviceManagement/assignmentFilters",
 }
+DEVICE_CONFIGS = "deviceConfigurations"
+IOS_PROTECTIONS = "iosManagedAppProtections"
+COLLECTION.update({
+    DEVICE_CONFIGS: "/deviceManagement/deviceConfigurations",
+    IOS_PROTECTIONS: "/deviceAppManagement/iosManagedAppProtections",
+})
 MAM_COLLECTION = "/deviceAppManagement/targetedManagedAppConfigurations"
-ASSIGNABLE = (APPS, CONFIGS)
-_ASSIGN_FIELD = {APPS: "mobileAppAssignments", CONFIGS: "assignments"}
+ASSIGNABLE = (APPS, CONFIGS, DEVICE_CONFIGS, IOS_PROTECTIONS)
+# App protection policies name their apps through the targetApps action, not a property.
+TARGETS_APPS = (IOS_PROTECTIONS,)
+EXPAND = {IOS_PROTECTIONS: "apps,assignments"}
+_ASSIGN_FIELD = {APPS: "mobileAppAssignments", CONFIGS: "assignments", DEVICE_CONFIGS: "assignments",
+                 IOS_PROTECTIONS: "assignments"}
 _ASSIGNMENT_TYPE = {
     APPS: "#microsoft.graph.mobileAppAssignment",
     CONFIGS: "#microsoft.graph.managedDeviceMobileAppConfigurationAssignment",
+    DEVICE_CONFIGS: "#microsoft.graph.deviceConfigurationAssignment",
+    IOS_PROTECTIONS: "#microsoft.graph.targetedManagedAppPolicyAssignment",
 }
+# What Graph owns on a policy: never compared, never sent.
+_SERVER_FIELDS = frozenset({"id", "createdDateTime", "lastModifiedDateTime", "version", "assignments", "apps",
+                            "isAssigned", "deployedAppCount", "@odata.context", "@odata.etag"})
 
 IOS_STORE_APP = "#microsoft.graph.iosStoreApp"
 IOS_VPP_APP = "#microsoft.graph.iosVppApp"
@@ -185,13 +201,23 @@ def _description(spec: AppConfigSpec) -> str:
     return f"Mattermost app configuration for {scenarios} devices. {OWNER_MARKER}"
 
 
+# What the Intune App SDK inside the iOS app needs when an app protection policy also targets
+# managed devices: the user and device, filled in by Intune's own variables.
+INTUNE_MAM_SETTINGS = {
+    "IntuneMAMUPN": "{{userprincipalname}}",
+    "IntuneMAMOID": "{{userid}}",
+    "IntuneMAMDeviceID": "{{deviceid}}",
+}
+
+
 def _ios_config_body(spec: AppConfigSpec, targeted: list[str]) -> dict[str, Any]:
+    settings = spec.config.for_platform(catalog.IOS)
     return {
         "@odata.type": IOS_CONFIG,
         "displayName": config_name(spec.name, catalog.IOS),
         "description": _description(spec),
         "targetedMobileApps": targeted,
-        "settings": spec.config.for_platform(catalog.IOS),
+        "settings": {**settings, **INTUNE_MAM_SETTINGS} if spec.intune_app_protection else settings,
     }
 
 
@@ -225,6 +251,9 @@ def actual(kind: str, raw: Mapping[str, Any]) -> Actual:
         name = _app_name(_APP_PLATFORM.get(odata_type, odata_type), app_identifier(raw))
         if odata_type == IOS_STORE_APP:
             body.update({field: raw.get(field) or "" for field in ("description", "publisher", "appStoreUrl", "bundleId")})
+    elif kind in (DEVICE_CONFIGS, IOS_PROTECTIONS):
+        name = raw.get("displayName")
+        body = _policy_fields(kind, raw)
     else:
         name = raw.get("displayName")
         body["description"] = raw.get("description") or ""
@@ -242,6 +271,30 @@ def _config_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
         fields.update(packageId=raw.get("packageId"), profileApplicability=raw.get("profileApplicability"),
                       payload=_as_settings(android_entries(raw)))
     return fields
+
+
+def _policy_fields(kind: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A policy as Graph returns it, less what the server owns; the engine compares only the
+    fields the collection sets."""
+    body = {name: value for name, value in raw.items() if name not in _SERVER_FIELDS}
+    body["description"] = raw.get("description") or ""
+    if kind in TARGETS_APPS:
+        body["apps"] = sorted(_protected_app(app) for app in raw.get("apps") or ())
+    return body
+
+
+def _protected_app(app: Mapping[str, Any]) -> str:
+    identifier = app.get("mobileAppIdentifier") or {}
+    return identifier.get("bundleId") or identifier.get("packageId") or ""
+
+
+def target_apps_payload(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The body of a targetApps action: the bundle ids the policy protects."""
+    return {"apps": [
+        {"@odata.type": "#microsoft.graph.managedMobileApp",
+         "mobileAppIdentifier": {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": bundle_id}}
+        for bundle_id in body["apps"]
+    ]}
 
 
 def _as_settings(entries: Iterable[Entry]) -> dict[str, str]:
@@ -309,16 +362,18 @@ def _without_empty(detail: dict[str, Any]) -> dict[str, Any]:
 def payload(kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """The Graph request body for a create or an update."""
     result = dict(body)
-    if "settings" in result:
+    result.pop("apps", None)  # sent through targetApps
+    odata_type = result.get("@odata.type")
+    if odata_type == IOS_CONFIG:
         result["settings"] = [
             {"appConfigKey": key, "appConfigKeyType": "stringType", "appConfigKeyValue": value}
             for key, value in result["settings"].items()
         ]
-    if "payload" in result:
+    if odata_type == ANDROID_CONFIG:
         app_id = result["packageId"].removeprefix("app:")
         document = android.render_managed_properties(result.pop("payload"), app_id)
         result["payloadJson"] = base64.b64encode(document.encode()).decode()
-    if result.get("@odata.type") == IOS_STORE_APP:
+    if odata_type == IOS_STORE_APP:
         # Required when creating; not compared, since Apple's catalog owns them.
         result.setdefault("applicableDeviceType", {"iPad": True, "iPhoneAndIPod": True})
         result.setdefault("minimumSupportedOperatingSystem", {"v15_0": True})
@@ -343,6 +398,66 @@ def _assignment_body(kind: str, assignment: Assignment, new_filter_id) -> dict[s
         target.update(deviceAndAppManagementAssignmentFilterId=filter_id,
                       deviceAndAppManagementAssignmentFilterType=detail.pop("filterType"))
     return {"@odata.type": _ASSIGNMENT_TYPE[kind], "target": target, **detail}
+
+
+# Device profiles and app protection ---------------------------------------------------------
+
+IOS_PROTECTION = "#microsoft.graph.iosManagedAppProtection"
+IOS_CUSTOM_PROFILE = profile_bodies.IOS_CUSTOM
+
+
+def _policy_assignments(spec, groups: Mapping[str, str]) -> tuple[Assignment, ...]:
+    return tuple(Assignment(_target_key(target, groups)) for target in spec.groups)
+
+
+def desired_device_profiles(spec, groups: Mapping[str, str]) -> list[Desired]:
+    """The Intune device configurations of one profile description: native types where Graph has
+    them, a custom iOS profile carrying the generated .mobileconfig for the per-app VPN."""
+    builders = []
+    if catalog.IOS in spec.platforms:
+        builders += [profile_bodies.intune_ios_general, profile_bodies.intune_ios_custom]
+    if catalog.ANDROID in spec.platforms:
+        builders += [profile_bodies.intune_work_profile] if BYOD in spec.enrollment else []
+        builders += [profile_bodies.intune_fully_managed] if COMPANY_OWNED in spec.enrollment else []
+    bodies = [body for body in (build(spec.profile) for build in builders) if body is not None]
+    description = f"Device settings the Mattermost app relies on. {OWNER_MARKER}"
+    return [
+        Desired(DEVICE_CONFIGS, body["displayName"], {**body, "description": description},
+                _policy_assignments(spec, groups), present=spec.state == "present")
+        for body in bodies
+    ]
+
+
+def protection_name(spec, app_id: str) -> str:
+    return spec.name if app_id == catalog.APP_ID else f"{spec.name} (beta)"
+
+
+def desired_protections(spec, groups: Mapping[str, str]) -> list[Desired]:
+    """One iOS app protection policy per app id: the beta app is a different app to Intune."""
+    return [
+        Desired(IOS_PROTECTIONS, protection_name(spec, app_id), _protection_body(spec, app_id),
+                _policy_assignments(spec, groups), present=spec.state == "present")
+        for app_id in spec.app_ids
+    ]
+
+
+def _protection_body(spec, app_id: str) -> dict[str, Any]:
+    body = {
+        "@odata.type": IOS_PROTECTION,
+        "displayName": protection_name(spec, app_id),
+        "description": f"App protection for the Mattermost iOS app. {OWNER_MARKER}",
+        "dataBackupBlocked": spec.prevent_backup,
+        "appDataEncryptionType": spec.encryption,
+        "pinRequired": spec.pin_required,
+        "minimumPinLength": spec.minimum_pin_length,
+        "maximumPinRetries": spec.max_pin_retries,
+        "allowedOutboundClipboardSharingLevel": spec.clipboard,
+        "periodOfflineBeforeWipeIsEnforced": f"P{spec.offline_wipe_days}D",
+        "minimumRequiredOsVersion": spec.minimum_os_version,
+        "minimumRequiredAppVersion": spec.minimum_app_version,
+        "apps": [app_id],
+    }
+    return {name: value for name, value in body.items() if value is not None}
 
 
 # Managed devices ----------------------------------------------------------------------------

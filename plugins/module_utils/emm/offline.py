@@ -12,6 +12,7 @@ Group and app ids are unknown offline, so they are written as readable placehold
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -80,7 +81,9 @@ class OfflineProvider(IntuneProvider):
             object_id = op.id or _file_id(op.kind, op.name)
             path = os.path.join(self.dest, object_id + ".json")
             if op.action == DELETE:
-                os.remove(path)
+                for stale in (path, path.removesuffix(".json") + ".mobileconfig"):
+                    if os.path.exists(stale):
+                        os.remove(stale)
             else:
                 self._write(path, object_id, op)
             results.append({"action": op.action, "kind": op.kind, "name": op.name, "id": object_id})
@@ -95,8 +98,17 @@ class OfflineProvider(IntuneProvider):
             document["assignments"] = next(iter(body.values()))
         else:
             document = {**objects.payload(op.kind, op.after), "assignments": document.get("assignments", [])}
+            if op.kind in objects.TARGETS_APPS:  # what the targetApps action would record
+                document["apps"] = objects.target_apps_payload(op.after)["apps"]
+            self._write_mobileconfig(path, document)
         document["id"] = object_id
         self._write_file(path, _dump(document))
+
+    def _write_mobileconfig(self, path: str, document: dict[str, Any]) -> None:
+        """A custom iOS profile also as the .mobileconfig it carries, for review or manual upload."""
+        if document.get("@odata.type") == objects.IOS_CUSTOM_PROFILE:
+            with open(path.removesuffix(".json") + ".mobileconfig", "wb") as handle:
+                handle.write(base64.b64decode(document["payload"]))
 
     @staticmethod
     def _read(path: str) -> dict[str, Any]:

@@ -162,8 +162,10 @@ def _converge(wish: Desired, current: Actual | None, purge: bool) -> list[Operat
             operations.append(_assign(wish, None, (), wish.assignments))
         return operations
     operations = []
-    if dict(current.body) != dict(wish.body):
-        operations.append(Operation(UPDATE, wish.kind, wish.name, current.id, dict(current.body), dict(wish.body)))
+    # Only the fields the collection sets are compared: the rest belong to the server or the console.
+    managed = {name: current.body.get(name) for name in wish.body}
+    if managed != dict(wish.body):
+        operations.append(Operation(UPDATE, wish.kind, wish.name, current.id, managed, dict(wish.body)))
     if wish.assignments is not None:
         merged = merge_assignments(current.assignments, wish.assignments, purge)
         if not same_assignments(merged, current.assignments):

@@ -10,6 +10,7 @@ from typing import Any, Literal, Optional
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import AppConfig, ConfigError
+from ansible_collections.mattermost.emm.plugins.module_utils.profiles.model import DeviceProfile, ProfileError
 from ansible_collections.mattermost.emm.plugins.module_utils.third_party import (
     BaseModel,
     ConfigDict,
@@ -83,6 +84,7 @@ class AppConfigSpec(_Spec):
     enrollment: tuple[Enrollment, ...] = (COMPANY_OWNED, BYOD)
     groups: tuple[GroupTarget, ...] = ()
     state: Literal["present", "absent"] = "present"
+    intune_app_protection: bool = False
 
     @field_validator("enrollment")
     @classmethod
@@ -163,4 +165,70 @@ class DeviceActionSpec(_Spec):
     def _positive(cls, value: int) -> int:
         if value < 1:
             raise ValueError(f"max_devices must be at least 1, got {value}")
+        return value
+
+
+ANDROID_PROTECTS_NOTHING = (
+    "the Mattermost Android app does not embed the Intune App SDK, so an Android app protection policy "
+    "would protect nothing for it; protect Android with a work profile (mattermost.emm.device_profile with "
+    "enrollment byod) and the app's own keys instead"
+)
+
+
+class DeviceProfileSpec(_Spec):
+    """The device profiles Mattermost's security settings depend on, and who gets them."""
+
+    profile: DeviceProfile
+    platforms: tuple[Platform, ...] = catalog.PLATFORMS
+    enrollment: tuple[Enrollment, ...] = (BYOD, COMPANY_OWNED)
+    groups: tuple[GroupTarget, ...] = ()
+    state: Literal["present", "absent"] = "present"
+
+    @field_validator("enrollment")
+    @classmethod
+    def _enrolled_only(cls, enrollment: tuple[str, ...]) -> tuple[str, ...]:
+        if UNENROLLED in enrollment:
+            raise ValueError("device profiles reach only enrolled devices; unenrolled devices get app protection")
+        return tuple(sorted(set(enrollment)))
+
+    @classmethod
+    def from_input(cls, profile: dict[str, Any], **fields: Any) -> DeviceProfileSpec:
+        try:
+            description = DeviceProfile.from_input(profile)
+        except ProfileError as exc:
+            raise SpecError(str(exc)) from None
+        return parse(cls, {**fields, "profile": description})
+
+
+class AppProtectionSpec(_Spec):
+    """An Intune app protection policy for the Mattermost iOS app (one per app id)."""
+
+    name: str
+    app_ids: tuple[Literal["com.mattermost.rn", "com.mattermost.rnbeta"], ...] = (catalog.APP_ID,)
+    platforms: tuple[Platform, ...] = (catalog.IOS,)
+    prevent_backup: bool = True
+    encryption: Literal["useDeviceSettings", "afterDeviceRestart", "whenDeviceLockedExceptOpenFiles",
+                        "whenDeviceLocked"] = "whenDeviceLocked"
+    pin_required: bool = True
+    minimum_pin_length: int = 6
+    max_pin_retries: int = 5
+    clipboard: Literal["allApps", "managedAppsWithPasteIn", "managedApps", "blocked"] = "managedAppsWithPasteIn"
+    minimum_os_version: Optional[str] = None
+    minimum_app_version: Optional[str] = None
+    offline_wipe_days: int = 90
+    groups: tuple[GroupTarget, ...] = ()
+    state: Literal["present", "absent"] = "present"
+
+    @field_validator("platforms")
+    @classmethod
+    def _ios_only(cls, platforms: tuple[str, ...]) -> tuple[str, ...]:
+        if catalog.ANDROID in platforms:
+            raise ValueError(ANDROID_PROTECTS_NOTHING)
+        return platforms
+
+    @field_validator("minimum_pin_length", "max_pin_retries", "offline_wipe_days")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"must be at least 1, got {value}")
         return value

@@ -1,0 +1,204 @@
+#!/usr/bin/python
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: app_protection
+short_description: Manage Intune app protection policies for the Mattermost iOS app
+version_added: 0.1.0
+description:
+  - Creates, updates and assigns an Intune app protection policy (C(iosManagedAppProtection))
+    targeted at the Mattermost app, with its data-protection settings and conditional launch.
+  - One policy per app id; the beta app V(com.mattermost.rnbeta) is a different app to Intune and
+    gets its own policy, named C(<name> (beta)).
+  - B(iOS only.) Only the Mattermost iOS app embeds the Intune App SDK. The Android app does not,
+    so an Android policy would protect nothing; asking for V(android) fails and says so.
+  - B(Precedence.) When the app configuration sets C(inAppPinCode), C(jailbreakProtection) or
+    C(blurApplicationScreen) to C("true"), the app's own check takes over from the matching
+    protection here and from the Mattermost server's mobile security settings.
+  - B(Managed devices.) When this policy also targets enrolled (managed) iOS devices, the app
+    configuration must carry C(IntuneMAMUPN), C(IntuneMAMOID) and C(IntuneMAMDeviceID); set
+    O(mattermost.emm.app_config#module:intune_app_protection) in M(mattermost.emm.app_config) to
+    add them.
+author:
+  - Mattermost EMM contributors (@mattermost)
+requirements:
+  - pydantic >= 2
+  - lxml
+extends_documentation_fragment:
+  - mattermost.emm.provider
+attributes:
+  check_mode:
+    support: full
+    description: Plans everything, sends no write.
+  diff_mode:
+    support: full
+    description: Shows each policy, its apps and its assignments before and after.
+  platform:
+    platforms: posix
+    support: full
+    description: Runs where the EMM API can be reached, usually the controller.
+  action_group:
+    support: full
+    membership: [mattermost.emm.emm]
+options:
+  name:
+    description: The policy's display name.
+    type: str
+    required: true
+  app_ids:
+    description: The apps to protect, one policy each.
+    type: list
+    elements: str
+    choices: [com.mattermost.rn, com.mattermost.rnbeta]
+    default: [com.mattermost.rn]
+  platforms:
+    description: Only V(ios) is accepted; V(android) fails with the reason.
+    type: list
+    elements: str
+    choices: [ios, android]
+    default: [ios]
+  prevent_backup:
+    description: Keep the app's data out of iCloud and iTunes backups (C(dataBackupBlocked)).
+    type: bool
+    default: true
+  encryption:
+    description: When the app's data is encrypted (C(appDataEncryptionType)).
+    type: str
+    choices: [useDeviceSettings, afterDeviceRestart, whenDeviceLockedExceptOpenFiles, whenDeviceLocked]
+    default: whenDeviceLocked
+  pin_required:
+    description: Require an app PIN.
+    type: bool
+    default: true
+  minimum_pin_length:
+    description: The shortest app PIN.
+    type: int
+    default: 6
+  max_pin_retries:
+    description: Conditional launch; PIN attempts before the user must reset it.
+    type: int
+    default: 5
+  clipboard:
+    description: What may be pasted out of the app (C(allowedOutboundClipboardSharingLevel)).
+    type: str
+    choices: [allApps, managedAppsWithPasteIn, managedApps, blocked]
+    default: managedAppsWithPasteIn
+  minimum_os_version:
+    description: Conditional launch; the oldest iOS version allowed, such as V(17.0).
+    type: str
+  minimum_app_version:
+    description: Conditional launch; the oldest Mattermost app version allowed.
+    type: str
+  offline_wipe_days:
+    description: Conditional launch; days offline before the app's data is wiped.
+    type: int
+    default: 90
+  groups:
+    description: The user groups the policy is assigned to, or excluded from.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      group:
+        description: The group's display name; it must exist and be unique.
+        type: str
+      group_id:
+        description: The group's id, instead of O(groups[].group).
+        type: str
+      exclude:
+        description: Exclude the group instead of including it.
+        type: bool
+        default: false
+  state:
+    description: V(absent) removes the policies, if the collection created them.
+    type: str
+    choices: [present, absent]
+    default: present
+seealso:
+  - module: mattermost.emm.app_config
+  - module: mattermost.emm.device_profile
+"""
+
+EXAMPLES = r"""
+- name: Protect Mattermost on iOS devices that are not enrolled
+  mattermost.emm.app_protection:
+    provider:
+      type: offline
+      dest: /tmp/mattermost-intune
+    name: Mattermost iOS protection
+    app_ids: [com.mattermost.rn, com.mattermost.rnbeta]
+    minimum_os_version: "17.0"
+    clipboard: managedApps
+    groups:
+      - group: All Mattermost users
+"""
+
+RETURN = r"""
+operations:
+  description: What was (or in check mode would be) done, one line per operation.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create iosManagedAppProtections 'Mattermost iOS protection'"]
+results:
+  description: The operations sent, with the ids of the objects (empty in check mode).
+  returned: always
+  type: list
+  elements: dict
+api_requests:
+  description: HTTP requests sent, by method; a batch counts once.
+  returned: when the provider talks to an API
+  type: dict
+"""
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppProtectionSpec, parse
+from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
+    GROUP_TARGET_SPEC,
+    apply_plan,
+    provider_module,
+    run,
+)
+
+SPEC_FIELDS = ("name", "app_ids", "platforms", "prevent_backup", "encryption", "pin_required", "minimum_pin_length",
+               "max_pin_retries", "clipboard", "minimum_os_version", "minimum_app_version", "offline_wipe_days",
+               "groups", "state")
+
+
+def main() -> None:
+    module = provider_module(
+        dict(
+            name=dict(type="str", required=True),
+            app_ids=dict(type="list", elements="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"],
+                         default=["com.mattermost.rn"]),
+            platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios"]),
+            prevent_backup=dict(type="bool", default=True),
+            encryption=dict(type="str", default="whenDeviceLocked",
+                            choices=["useDeviceSettings", "afterDeviceRestart", "whenDeviceLockedExceptOpenFiles",
+                                     "whenDeviceLocked"]),
+            pin_required=dict(type="bool", default=True),
+            minimum_pin_length=dict(type="int", default=6),
+            max_pin_retries=dict(type="int", default=5),
+            clipboard=dict(type="str", default="managedAppsWithPasteIn",
+                           choices=["allApps", "managedAppsWithPasteIn", "managedApps", "blocked"]),
+            minimum_os_version=dict(type="str"),
+            minimum_app_version=dict(type="str"),
+            offline_wipe_days=dict(type="int", default=90),
+            groups=dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, default=[],
+                        mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")]),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+    )
+
+    def reconcile(provider) -> dict:
+        spec = parse(AppProtectionSpec, {field: module.params[field] for field in SPEC_FIELDS})
+        return apply_plan(module, provider, provider.plan_app_protection(spec))
+
+    run(module, reconcile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+#!/usr/bin/python
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: device_profile
+short_description: Generate and assign the device profiles the Mattermost app's security relies on
+version_added: 0.1.0
+description:
+  - Generates, from one validated description, the device-wide settings Mattermost's mobile
+    security depends on (passcode, restrictions, the per-app VPN or app tunnel), creates or
+    updates them in the EMM and assigns them to groups.
+  - B(Intune.) iOS passcode and restrictions go into an C(iosGeneralDeviceConfiguration) named
+    C(<name> - iOS); the per-app VPN into an C(iosCustomConfiguration) named
+    C(<name> - iOS per-app VPN) carrying a generated .mobileconfig whose UUIDs are derived from
+    the name, so re-rendering gives the same bytes. Android settings go into an
+    C(androidWorkProfileGeneralDeviceConfiguration) (V(byod)) and an
+    C(androidDeviceOwnerGeneralDeviceConfiguration) (V(company_owned), Graph beta).
+  - With the V(offline) provider the same bodies are written to files, and each custom iOS profile
+    also as a C(.mobileconfig) file, for review or manual upload.
+  - Bind the Mattermost app to the per-app VPN with M(mattermost.emm.app) (O(mattermost.emm.app#module:vpn_configuration_id))
+    and set C(useVPN) and C(timeoutVPN) in its app configuration to match.
+author:
+  - Mattermost EMM contributors (@mattermost)
+requirements:
+  - pydantic >= 2
+  - lxml
+extends_documentation_fragment:
+  - mattermost.emm.provider
+attributes:
+  check_mode:
+    support: full
+    description: Plans everything, sends no write.
+  diff_mode:
+    support: full
+    description: Shows each profile and its assignments before and after.
+  platform:
+    platforms: posix
+    support: full
+    description: Runs where the EMM API can be reached, usually the controller.
+  action_group:
+    support: full
+    membership: [mattermost.emm.emm]
+options:
+  name:
+    description: The profile's name; the platform is appended to each object's display name.
+    type: str
+    required: true
+  organization:
+    description: The organisation shown in the Apple profile.
+    type: str
+    default: Mattermost
+  platforms:
+    description: The platforms to generate profiles for.
+    type: list
+    elements: str
+    choices: [ios, android]
+    default: [ios, android]
+  enrollment:
+    description: V(byod) generates the Android work profile settings, V(company_owned) the fully managed ones.
+    type: list
+    elements: str
+    choices: [company_owned, byod]
+    default: [company_owned, byod]
+  passcode:
+    description:
+      - The device passcode (iOS). Keys C(min_length) (4 to 16; Intune takes up to 14),
+        C(complexity) (V(numeric) or V(alphanumeric)), C(min_complex_chars) (0 to 4),
+        C(auto_lock_minutes) (1, 2, 3, 4, 5, 10 or 15), C(max_failed_attempts) (2 to 11) and
+        C(max_age_days).
+    type: dict
+  restrictions:
+    description:
+      - Restrictions that matter for the app (iOS). Keys C(block_screenshots),
+        C(managed_open_in_only) and C(block_cloud_backup), each a boolean.
+    type: dict
+  per_app_vpn:
+    description:
+      - The per-app VPN (App Tunnel) bound to the Mattermost app (iOS). Keys C(connection_name),
+        C(server), C(vpn_type) (V(ikev2) or V(ssl)), C(app_bundle_ids) (default the Mattermost app),
+        C(on_demand), and for V(ikev2) C(local_identifier) and C(remote_identifier), for V(ssl)
+        C(provider_bundle_id) and C(provider_type).
+    type: dict
+  android:
+    description:
+      - Android settings. Keys C(password_min_length), C(password_quality) (V(numeric),
+        V(numeric_complex), V(alphabetic), V(alphanumeric), V(complex)), C(block_screen_capture),
+        C(block_cross_profile_copy_paste) (work profile) and C(max_failed_attempts) (4 to 11).
+    type: dict
+  groups:
+    description: The groups the profiles are assigned to, or excluded from.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      group:
+        description: The group's display name; it must exist and be unique.
+        type: str
+      group_id:
+        description: The group's id, instead of O(groups[].group).
+        type: str
+      exclude:
+        description: Exclude the group instead of including it.
+        type: bool
+        default: false
+  state:
+    description: V(absent) removes the profiles, if the collection created them.
+    type: str
+    choices: [present, absent]
+    default: present
+seealso:
+  - module: mattermost.emm.app
+  - module: mattermost.emm.app_config
+"""
+
+EXAMPLES = r"""
+- name: Passcode, screenshot blocking and the app tunnel for Mattermost
+  mattermost.emm.device_profile:
+    provider:
+      type: offline
+      dest: /tmp/mattermost-intune
+    name: Mattermost device security
+    passcode:
+      min_length: 6
+      complexity: alphanumeric
+      auto_lock_minutes: 5
+      max_failed_attempts: 10
+    restrictions:
+      block_screenshots: true
+      managed_open_in_only: true
+    per_app_vpn:
+      connection_name: Contoso tunnel
+      server: vpn.contoso.com
+      vpn_type: ikev2
+      local_identifier: mattermost@contoso.com
+    android:
+      password_min_length: 6
+      password_quality: numeric_complex
+      block_screen_capture: true
+      block_cross_profile_copy_paste: true
+    groups:
+      - group: All Mattermost users
+"""
+
+RETURN = r"""
+operations:
+  description: What was (or in check mode would be) done, one line per operation.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create deviceConfigurations 'Mattermost device security - iOS'"]
+results:
+  description: The operations sent, with the ids of the objects (empty in check mode).
+  returned: always
+  type: list
+  elements: dict
+api_requests:
+  description: HTTP requests sent, by method; a batch counts once.
+  returned: when the provider talks to an API
+  type: dict
+"""
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import DeviceProfileSpec
+from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
+    GROUP_TARGET_SPEC,
+    apply_plan,
+    provider_module,
+    run,
+)
+
+PROFILE_FIELDS = ("name", "organization", "passcode", "restrictions", "per_app_vpn", "android")
+
+
+def main() -> None:
+    module = provider_module(
+        dict(
+            name=dict(type="str", required=True),
+            organization=dict(type="str", default="Mattermost"),
+            platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
+            enrollment=dict(type="list", elements="str", choices=["company_owned", "byod"],
+                            default=["company_owned", "byod"]),
+            passcode=dict(type="dict"),
+            restrictions=dict(type="dict"),
+            per_app_vpn=dict(type="dict"),
+            android=dict(type="dict"),
+            groups=dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, default=[],
+                        mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")]),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+    )
+    params = module.params
+
+    def reconcile(provider) -> dict:
+        profile = {field: params[field] for field in PROFILE_FIELDS if params[field] is not None}
+        spec = DeviceProfileSpec.from_input(profile, platforms=params["platforms"], enrollment=params["enrollment"],
+                                            groups=params["groups"], state=params["state"])
+        return apply_plan(module, provider, provider.plan_device_profiles(spec))
+
+    run(module, reconcile)
+
+
+if __name__ == "__main__":
+    main()
