@@ -53,6 +53,7 @@ attributes:
   action_group:
     support: full
     membership: [mattermost.emm.emm]
+    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   name:
     description: The policy's name; the platform is appended to each object's display name.

@@ -40,6 +40,7 @@ attributes:
   action_group:
     support: full
     membership: [mattermost.emm.emm]
+    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   action:
     description:

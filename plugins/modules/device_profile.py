@@ -44,6 +44,7 @@ attributes:
   action_group:
     support: full
     membership: [mattermost.emm.emm]
+    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   name:
     description: The profile's name; the platform is appended to each object's display name.
@@ -182,7 +183,7 @@ def main() -> None:
             platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
             enrollment=dict(type="list", elements="str", choices=["company_owned", "byod"],
                             default=["company_owned", "byod"]),
-            passcode=dict(type="dict"),
+            passcode=dict(type="dict", no_log=False),  # a passcode policy, not a secret
             restrictions=dict(type="dict"),
             per_app_vpn=dict(type="dict"),
             android=dict(type="dict"),
