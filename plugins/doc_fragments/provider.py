@@ -9,6 +9,15 @@ class ModuleDocFragment:
     """The `provider` option of every module that talks to an EMM, documented once."""
 
     DOCUMENTATION = r"""
+attributes:
+  platform:
+    platforms: posix
+    support: full
+    description: Runs where the EMM API can be reached, usually the controller.
+  action_group:
+    support: full
+    membership: [mattermost.emm.emm]
+    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   provider:
     description:

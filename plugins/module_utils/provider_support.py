@@ -71,6 +71,8 @@ GROUP_TARGET_SPEC = dict(
     group_id=dict(type="str"),
     exclude=dict(type="bool", default=False),
 )
+GROUPS_OPTION = dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, default=[],
+                     mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")])
 
 
 def apply_plan(module: AnsibleModule, provider, plan) -> dict[str, Any]:

@@ -35,14 +35,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the app entries and their assignments before and after.
-  platform:
-    platforms: posix
-    support: full
-    description: Runs where the EMM API can be reached, usually the controller.
-  action_group:
-    support: full
-    membership: [mattermost.emm.emm]
-    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   platforms:
     description: The platforms whose app entry to manage.

@@ -39,6 +39,7 @@ requirements:
   - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
+  - mattermost.emm.groups
 attributes:
   check_mode:
     support: full
@@ -46,14 +47,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows each policy and its assignments before and after, decoded.
-  platform:
-    platforms: posix
-    support: full
-    description: Runs where the EMM API can be reached, usually the controller.
-  action_group:
-    support: full
-    membership: [mattermost.emm.emm]
-    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   name:
     description: The policy's name; the platform is appended to each object's display name.
@@ -80,22 +73,6 @@ options:
     elements: str
     choices: [company_owned, byod, unenrolled]
     default: [company_owned, byod]
-  groups:
-    description: The groups the policy is assigned to, or excluded from.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      group:
-        description: The group's display name; it must exist and be unique.
-        type: str
-      group_id:
-        description: The group's id, instead of O(groups[].group).
-        type: str
-      exclude:
-        description: Exclude the group instead of including it.
-        type: bool
-        default: false
   state:
     description: V(absent) removes the policy's objects, if the collection created them.
     type: str
@@ -188,7 +165,7 @@ api_requests:
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_config
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, SpecError
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
-    GROUP_TARGET_SPEC,
+    GROUPS_OPTION,
     apply_plan,
     provider_module,
     run,
@@ -220,8 +197,7 @@ def main() -> None:
             app_id=dict(type="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"], default="com.mattermost.rn"),
             enrollment=dict(type="list", elements="str", choices=["company_owned", "byod", "unenrolled"],
                             default=["company_owned", "byod"]),
-            groups=dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, default=[],
-                        mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")]),
+            groups=GROUPS_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
             configurations=dict(type="list", elements="dict"),
             purge_assignments=dict(type="bool", default=False),

@@ -30,6 +30,7 @@ requirements:
   - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
+  - mattermost.emm.groups
 attributes:
   check_mode:
     support: full
@@ -37,14 +38,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows each policy, its apps and its assignments before and after.
-  platform:
-    platforms: posix
-    support: full
-    description: Runs where the EMM API can be reached, usually the controller.
-  action_group:
-    support: full
-    membership: [mattermost.emm.emm]
-    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   name:
     description: The policy's display name.
@@ -98,22 +91,6 @@ options:
     description: Conditional launch; days offline before the app's data is wiped.
     type: int
     default: 90
-  groups:
-    description: The user groups the policy is assigned to, or excluded from.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      group:
-        description: The group's display name; it must exist and be unique.
-        type: str
-      group_id:
-        description: The group's id, instead of O(groups[].group).
-        type: str
-      exclude:
-        description: Exclude the group instead of including it.
-        type: bool
-        default: false
   state:
     description: V(absent) removes the policies, if the collection created them.
     type: str
@@ -158,7 +135,7 @@ api_requests:
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppProtectionSpec, parse
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
-    GROUP_TARGET_SPEC,
+    GROUPS_OPTION,
     apply_plan,
     provider_module,
     run,
@@ -188,8 +165,7 @@ def main() -> None:
             minimum_os_version=dict(type="str"),
             minimum_app_version=dict(type="str"),
             offline_wipe_days=dict(type="int", default=90),
-            groups=dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, default=[],
-                        mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")]),
+            groups=GROUPS_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
     )

@@ -33,14 +33,6 @@ attributes:
   diff_mode:
     support: none
     description: There is no state to compare.
-  platform:
-    platforms: posix
-    support: full
-    description: Runs where the EMM API can be reached, usually the controller.
-  action_group:
-    support: full
-    membership: [mattermost.emm.emm]
-    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   action:
     description:

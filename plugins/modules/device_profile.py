@@ -30,6 +30,7 @@ requirements:
   - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
+  - mattermost.emm.groups
 attributes:
   check_mode:
     support: full
@@ -37,14 +38,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows each profile and its assignments before and after.
-  platform:
-    platforms: posix
-    support: full
-    description: Runs where the EMM API can be reached, usually the controller.
-  action_group:
-    support: full
-    membership: [mattermost.emm.emm]
-    description: Set O(provider) once for a play with C(module_defaults) and C(group/mattermost.emm.emm).
 options:
   name:
     description: The profile's name; the platform is appended to each object's display name.
@@ -91,22 +84,6 @@ options:
         V(numeric_complex), V(alphabetic), V(alphanumeric), V(complex)), C(block_screen_capture),
         C(block_cross_profile_copy_paste) (work profile) and C(max_failed_attempts) (4 to 11).
     type: dict
-  groups:
-    description: The groups the profiles are assigned to, or excluded from.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      group:
-        description: The group's display name; it must exist and be unique.
-        type: str
-      group_id:
-        description: The group's id, instead of O(groups[].group).
-        type: str
-      exclude:
-        description: Exclude the group instead of including it.
-        type: bool
-        default: false
   state:
     description: V(absent) removes the profiles, if the collection created them.
     type: str
@@ -166,7 +143,7 @@ api_requests:
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import DeviceProfileSpec
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
-    GROUP_TARGET_SPEC,
+    GROUPS_OPTION,
     apply_plan,
     provider_module,
     run,
@@ -187,8 +164,7 @@ def main() -> None:
             restrictions=dict(type="dict"),
             per_app_vpn=dict(type="dict"),
             android=dict(type="dict"),
-            groups=dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, default=[],
-                        mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")]),
+            groups=GROUPS_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
     )
