@@ -1,0 +1,313 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Device profiles, app protection and device actions through the Intune provider against the
+Graph emulator (plans without writes, idempotence, faults, duplicates, console edits, refusals),
+and the offline provider's .mobileconfig files."""
+
+from __future__ import annotations
+
+import base64
+import json
+import plistlib
+from collections import Counter
+
+import pytest
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import OfflineProvider
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import DuplicateObjects, ProviderError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
+    AppProtectionSpec,
+    DeviceActionSpec,
+    DeviceProfileSpec,
+    SpecError,
+    parse,
+)
+from ansible_collections.mattermost.emm.plugins.module_utils.profiles import apple
+from test_intune import connect, group
+
+USERS = "Mattermost users"
+PROFILES = "/deviceManagement/deviceConfigurations"
+PROTECTIONS = "/deviceAppManagement/iosManagedAppProtections"
+PROFILE = {
+    "name": "Mattermost device security",
+    "passcode": {"min_length": 6, "complexity": "alphanumeric", "auto_lock_minutes": 5, "max_failed_attempts": 10},
+    "restrictions": {"block_screenshots": True, "managed_open_in_only": True},
+    "per_app_vpn": {"connection_name": "Example tunnel", "server": "vpn.example.org", "vpn_type": "ikev2",
+                    "local_identifier": "mattermost@example.org"},
+    "android": {"password_min_length": 6, "password_quality": "numeric_complex", "block_screen_capture": True,
+                "block_cross_profile_copy_paste": True},
+}
+PROFILE_TYPES = {
+    "Mattermost device security - iOS": "#microsoft.graph.iosGeneralDeviceConfiguration",
+    "Mattermost device security - iOS per-app VPN": objects.IOS_CUSTOM_PROFILE,
+    "Mattermost device security - Android work profile": "#microsoft.graph.androidWorkProfileGeneralDeviceConfiguration",
+    "Mattermost device security - Android fully managed": "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration",
+}
+BUNDLES = {"Mattermost iOS protection": "com.mattermost.rn", "Mattermost iOS protection (beta)": "com.mattermost.rnbeta"}
+DEVICES = [
+    {"deviceName": "Alex's iPhone", "serialNumber": "F2LXK0ABCD12", "userPrincipalName": "alex@example.org",
+     "operatingSystem": "iOS", "managementState": "managed"},
+    {"deviceName": "Alex's Pixel", "serialNumber": "R58N12ABCDE", "userPrincipalName": "alex@example.org",
+     "operatingSystem": "Android", "managementState": "managed"},
+    {"deviceName": "Sam's iPhone", "serialNumber": "F2LXK0WXYZ34", "userPrincipalName": "sam@example.org",
+     "operatingSystem": "iOS", "managementState": "managed"},
+]
+
+
+def profile_spec(**profile):
+    return DeviceProfileSpec.from_input({**PROFILE, **profile}, groups=[{"group": USERS}])
+
+
+def protection_spec(**changes):
+    return parse(AppProtectionSpec, {"name": "Mattermost iOS protection", "app_ids": list(BUNDLES.values()),
+                                     "minimum_os_version": "17.0", "groups": [{"group": USERS}], **changes})
+
+
+def action_spec(action, *devices, **options):
+    return parse(DeviceActionSpec, {"action": action, "devices": list(devices), **options})
+
+
+def deploy(emu):
+    """One run of both modules, each with a fresh provider, as ansible-playbook does it."""
+    for make_plan in (lambda p: p.plan_device_profiles(profile_spec()), lambda p: p.plan_app_protection(protection_spec())):
+        provider = connect(emu)
+        provider.apply(make_plan(provider))
+
+
+def pending(emu):
+    """What a further run would do (plans only)."""
+    return connect(emu).plan_device_profiles(profile_spec()).summary() + connect(emu).plan_app_protection(protection_spec()).summary()
+
+
+def by_name(emu, collection):
+    return {item["displayName"]: item for item in emu.state()[collection]}
+
+
+def bundle_ids(policy):
+    return [app["mobileAppIdentifier"]["bundleId"] for app in policy["apps"]]
+
+
+def assert_each_object_once(emu):
+    state = emu.state()
+    names = Counter((kind, item["displayName"]) for kind in ("deviceConfigurations", "iosManagedAppProtections")
+                    for item in state[kind])
+    assert set(names.values()) == {1}
+    assert {name for _kind, name in names} == set(PROFILE_TYPES) | set(BUNDLES)
+
+
+@pytest.fixture
+def users(emulator):
+    """The tenant's one user group; its id."""
+    return emulator.seed(groups=[group(USERS)])["groups"][0]["id"]
+
+
+# Convergence, check mode and idempotence ---------------------------------------------------------
+
+def test_plans_send_nothing_and_show_what_would_be_created(emulator, users):
+    profiles = connect(emulator).plan_device_profiles(profile_spec())
+    protections = connect(emulator).plan_app_protection(protection_spec())
+
+    assert emulator.writes() == []
+    diff = {side: json.loads(text) for side, text in profiles.diff().items()}
+    assert diff["before"] == {}
+    assert {label.partition("/")[2]: body["@odata.type"] for label, body in diff["after"].items()} == PROFILE_TYPES
+    assert diff["after"]["deviceConfigurations/Mattermost device security - iOS"]["passcodeMinimumLength"] == 6
+    after = json.loads(protections.diff()["after"])
+    assert {label: body["apps"] for label, body in after.items()} == {
+        f"iosManagedAppProtections/{name}": [bundle] for name, bundle in BUNDLES.items()}
+    assert {len(body["assignments"]) for body in [*after.values(), *diff["after"].values()]} == {1}
+
+
+def test_first_run_creates_assigns_and_targets_then_a_second_run_sends_no_write(emulator, users):
+    deploy(emulator)
+    profiles, protections = by_name(emulator, "deviceConfigurations"), by_name(emulator, "iosManagedAppProtections")
+
+    assert {name: item["@odata.type"] for name, item in profiles.items()} == PROFILE_TYPES
+    assert {name: bundle_ids(item) for name, item in protections.items()} == {name: [bundle] for name, bundle in BUNDLES.items()}
+    for item in [*profiles.values(), *protections.values()]:
+        assert [a["target"]["groupId"] for a in item["assignments"]] == [users]
+        assert objects.OWNER_MARKER in item["description"]
+    settings = {"dataBackupBlocked": True, "appDataEncryptionType": "whenDeviceLocked", "pinRequired": True,
+                "minimumPinLength": 6, "maximumPinRetries": 5, "allowedOutboundClipboardSharingLevel": "managedAppsWithPasteIn",
+                "periodOfflineBeforeWipeIsEnforced": "P90D", "minimumRequiredOsVersion": "17.0"}
+    for policy in protections.values():
+        assert {name: policy[name] for name in settings} == settings
+
+    emulator.clear_requests()
+    assert pending(emulator) == []
+    assert emulator.writes() == []
+
+
+# Faults ---------------------------------------------------------------------------------------------
+
+FAULTS = {
+    "429 storm": [
+        {"path": PROFILES, "method": "GET", "status": 429, "retry_after": 0, "count": 3},
+        {"path": PROFILES + "$", "method": "POST", "status": 429, "retry_after": 0, "count": 4},
+        {"path": PROTECTIONS, "method": "GET", "status": 429, "retry_after": 0, "count": 2},
+        {"path": r"/assign$", "status": 429, "retry_after": 0, "count": 5},
+        {"path": r"/targetApps$", "status": 429, "retry_after": 0, "count": 2},
+        {"path": "/beta/$batch", "status": 429, "retry_after": 0, "count": 2},
+    ],
+    "503 on the batch": [
+        {"path": "/beta/$batch", "method": "POST", "status": 503, "retry_after": 0, "count": 2},
+    ],
+}
+
+
+@pytest.mark.parametrize("faults", FAULTS.values(), ids=FAULTS.keys())
+def test_faults_are_ridden_out_without_duplicates(emulator, users, faults):
+    for rule in faults:
+        emulator.add_fault(**rule)
+
+    deploy(emulator)
+
+    assert emulator.faults() == []  # every injected fault was met
+    assert_each_object_once(emulator)
+    assert pending(emulator) == []
+
+
+# Ownership and console edits ----------------------------------------------------------------------
+
+TWINS = {
+    "device profile": ("deviceConfigurations", {"@odata.type": "#microsoft.graph.iosGeneralDeviceConfiguration",
+                                                "displayName": "Mattermost device security - iOS"}),
+    "app protection": ("iosManagedAppProtections", {"displayName": "Mattermost iOS protection"}),
+}
+
+
+@pytest.mark.parametrize(("collection", "twin"), TWINS.values(), ids=TWINS.keys())
+def test_two_objects_with_one_name_fail_listing_both_and_nothing_is_written(emulator, users, collection, twin):
+    twins = emulator.seed(**{collection: [dict(twin), dict(twin)]})[collection]
+    plan = connect(emulator).plan_device_profiles if collection == "deviceConfigurations" else connect(emulator).plan_app_protection
+
+    with pytest.raises(DuplicateObjects) as raised:
+        plan(profile_spec() if collection == "deviceConfigurations" else protection_spec())
+
+    assert sorted(raised.value.ids) == sorted(item["id"] for item in twins)
+    assert all(item["id"] in str(raised.value) for item in twins)
+    assert emulator.writes() == []
+
+
+def test_console_passcode_edit_is_detected_shown_and_reverted(emulator, users):
+    deploy(emulator)
+    ios = by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS"]
+    edit = {"@odata.type": ios["@odata.type"], "passcodeMinimumLength": 4}
+    assert emulator.graph("PATCH", f"{PROFILES}/{ios['id']}", edit, version="beta").status == 204
+
+    work = connect(emulator).plan_device_profiles(profile_spec())
+    label = "deviceConfigurations/Mattermost device security - iOS"
+    diff = {side: json.loads(text)[label]["passcodeMinimumLength"] for side, text in work.diff().items()}
+    assert work.summary() == [f"update deviceConfigurations 'Mattermost device security - iOS' ({ios['id']})"]
+    assert diff == {"before": 4, "after": 6}
+
+    emulator.clear_requests()
+    deploy(emulator)
+    assert [(w["method"], w["path"]) for w in emulator.writes()] == [("PATCH", f"/beta{PROFILES}/{ios['id']}")]
+    assert by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS"]["passcodeMinimumLength"] == 6
+    assert pending(emulator) == []
+
+
+def test_console_change_of_the_protected_app_is_reverted(emulator, users):
+    deploy(emulator)
+    policy = by_name(emulator, "iosManagedAppProtections")["Mattermost iOS protection"]
+    other = {"apps": [{"@odata.type": "#microsoft.graph.managedMobileApp", "mobileAppIdentifier": {
+        "@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.example.other"}}]}
+    assert emulator.graph("POST", f"{PROTECTIONS}/{policy['id']}/targetApps", other, version="beta").status < 300
+
+    assert pending(emulator) == [f"update iosManagedAppProtections 'Mattermost iOS protection' ({policy['id']})"]
+    deploy(emulator)
+    assert bundle_ids(by_name(emulator, "iosManagedAppProtections")["Mattermost iOS protection"]) == ["com.mattermost.rn"]
+    assert pending(emulator) == []
+
+
+# App protection refusals --------------------------------------------------------------------------
+
+def test_android_app_protection_is_refused_with_the_reason_before_any_request(emulator):
+    with pytest.raises(SpecError) as raised:
+        protection_spec(platforms=["ios", "android"])
+
+    assert "Intune App SDK" in str(raised.value) and "work profile" in str(raised.value)
+    assert emulator.requests() == []
+
+
+# Device actions -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def devices(emulator):
+    """Three managed devices, two of them Alex's; ids by device name."""
+    return {item["deviceName"]: item["id"] for item in emulator.seed(managedDevices=DEVICES)["managedDevices"]}
+
+
+def test_device_selection_lists_exactly_the_devices_and_sends_nothing(emulator, devices):
+    chosen = connect(emulator).select_devices(action_spec("wipe", {"user": "ALEX@example.org"}, max_devices=2))
+
+    assert sorted(device["id"] for device in chosen) == sorted([devices["Alex's iPhone"], devices["Alex's Pixel"]])
+    assert emulator.writes() == []
+
+
+def test_wipe_sends_what_to_keep_and_retire_sends_no_body(emulator, devices):
+    wipe = action_spec("wipe", {"serial_number": "F2LXK0ABCD12"}, keep_user_data=True)
+    retire = action_spec("retire", {"id": devices["Sam's iPhone"]})
+    for spec in (wipe, retire):
+        provider = connect(emulator)
+        assert [d["requested"] for d in provider.device_action(spec, provider.select_devices(spec))] == [spec.action]
+
+    writes = [(w["path"].rsplit("/", 2)[1:], w["body"]) for w in emulator.writes()]
+    assert writes == [([devices["Alex's iPhone"], "wipe"], {"keepEnrollmentData": False, "keepUserData": True}),
+                      ([devices["Sam's iPhone"], "retire"], None)]
+    states = {item["deviceName"]: item["managementState"] for item in emulator.state()["managedDevices"]}
+    assert states == {"Alex's iPhone": "wipePending", "Alex's Pixel": "managed", "Sam's iPhone": "retirePending"}
+
+
+def test_selection_over_max_devices_fails_listing_them_and_sends_nothing(emulator, devices):
+    with pytest.raises(ProviderError) as raised:
+        connect(emulator).select_devices(action_spec("retire", {"user": "alex@example.org"}, {"serial_number": "F2LXK0WXYZ34"},
+                                                     max_devices=2))
+
+    message = str(raised.value)
+    assert "3 devices" in message and "max_devices=2" in message and "nothing was sent" in message
+    assert all(device_id in message for device_id in devices.values())
+    assert emulator.writes() == []
+
+
+def test_devices_must_be_named_and_must_exist(emulator, devices):
+    with pytest.raises(SpecError, match="name the devices"):
+        action_spec("wipe")
+    with pytest.raises(ProviderError, match="no managed device matches serial_number 'NOPE'"):
+        connect(emulator).select_devices(action_spec("wipe", {"id": devices["Sam's iPhone"]}, {"serial_number": "NOPE"},
+                                                     max_devices=5))
+    assert emulator.writes() == []
+
+
+# Offline: the .mobileconfig beside the custom profile ---------------------------------------------
+
+def offline_run(dest):
+    provider = OfflineProvider(str(dest))
+    provider.apply(provider.plan_device_profiles(profile_spec()))
+    return dest / "deviceConfigurations"
+
+
+def test_offline_writes_a_valid_mobileconfig_binding_the_app_to_the_per_app_vpn(tmp_path):
+    folder = offline_run(tmp_path / "first")
+    stem = "Mattermost_device_security_-_iOS_per-app_VPN"
+    document = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
+    data = (folder / f"{stem}.mobileconfig").read_bytes()
+
+    assert document["@odata.type"] == objects.IOS_CUSTOM_PROFILE
+    assert base64.b64decode(document["payload"]) == data
+    profile = plistlib.loads(data)
+    (vpn,) = [payload for payload in profile["PayloadContent"] if payload["PayloadType"] == apple.PER_APP_VPN]
+    binding = apple.app_attributes(profile_spec().profile)
+    assert list(binding) == ["com.mattermost.rn"] and binding["com.mattermost.rn"]["VPNUUID"] == vpn["VPNUUID"]
+    assert apple.parse(data).per_app_vpn.app_bundle_ids == ("com.mattermost.rn",)
+    assert sorted(path.suffix for path in folder.iterdir()) == [".json"] * len(PROFILE_TYPES) + [".mobileconfig"]
+
+
+def test_offline_rendering_twice_gives_identical_bytes_and_converges(tmp_path):
+    first, second = offline_run(tmp_path / "first"), offline_run(tmp_path / "second")
+
+    assert {path.name: path.read_bytes() for path in first.iterdir()} == {path.name: path.read_bytes() for path in second.iterdir()}
+    assert OfflineProvider(str(tmp_path / "first")).plan_device_profiles(profile_spec()).operations == []
