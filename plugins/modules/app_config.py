@@ -162,7 +162,7 @@ api_requests:
   sample: {"requests": 3, "GET": 2, "POST": 1, "batched": 4}
 """
 
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_config
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_model
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, SpecError
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
     GROUPS_OPTION,
@@ -184,7 +184,7 @@ def findings_of(specs: list[AppConfigSpec]) -> list[dict]:
     return [
         dict(finding.as_dict(), configuration=spec.name)
         for spec in specs if spec.state == "present"
-        for finding in validate_config(spec.config.settings, spec.config.platforms, spec.config.app_id).findings
+        for finding in validate_model(spec.config).findings
     ]
 
 

@@ -74,6 +74,11 @@ def validate_config(config: Any, platforms: Any = catalog.PLATFORMS, app_id: Any
         model = AppConfig.from_input(config, platforms, app_id)
     except ConfigError as exc:
         return Report([Finding(ERROR, "invalid-config", p.message, key=p.key) for p in exc.problems])
+    return validate_model(model)
+
+
+def validate_model(model: AppConfig) -> Report:
+    """Findings about a configuration already built (and so already shape-checked)."""
     if not model.settings:
         return Report([Finding(ERROR, "empty-config", "config is empty; set at least one key, such as serverUrl")])
     entries = [Entry(name, value) for name, value in model.settings.items()]
