@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import GraphError, bad_request, error_response, method_not_allowed, segment_not_found
-from .kinds import KINDS, ODATA_TYPE, Action, Kind, incompatible_type, type_name
+from .kinds import KINDS, KINDS_BY_NAME, ODATA_TYPE, Action, Kind, Mark, incompatible_type, type_name
 from .odata import QueryOptions, next_link, page_bounds, parse_options, select_fields
 from .protocol import Request, Response
 from .schema import GraphSchema, NoSchema
@@ -159,6 +159,8 @@ class GraphApi:
             self._schema.check_value(value, params[name], name, target.version)
         replaced = self._replace_children(target, action, body) if action.replaces else []
         target.record.data.update(action.sets)
+        if action.marks:
+            self._mark(action.marks, target.record.data["id"], body)
         if not action.returns_items:
             return Response(204)
         child_kind = target.kind.children[action.replaces[1]]
@@ -185,6 +187,11 @@ class GraphApi:
         children.clear()
         children.update((record.data["id"], record) for record in records)
         return records
+
+    def _mark(self, mark: Mark, owner_id: str, params: Mapping[str, Any]) -> None:
+        for record in self._store.items(KINDS_BY_NAME[mark.collection]).values():
+            if mark.applies_to(record.data, owner_id, params):
+                record.marks.append(mark.name)
 
     # --- rendering ----------------------------------------------------------------------------
 

@@ -39,6 +39,24 @@ def incompatible_type(name: str, expected: str) -> GraphError:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """What an action does to objects of another collection where Graph shows it in no property:
+    the emulator notes `name` on each matching object, visible in /_emulator/state only."""
+
+    collection: str
+    """The marked collection's short name."""
+    owner: str
+    """The marked objects' property that must equal the bound item's id."""
+    params: Mapping[str, str] = field(default_factory=dict)
+    """The marked objects' property -> the action parameter it must equal."""
+    name: str = ""
+
+    def applies_to(self, obj: Mapping[str, Any], owner_id: str, params: Mapping[str, Any]) -> bool:
+        wanted = {self.owner: owner_id, **{prop: params.get(param) for prop, param in self.params.items()}}
+        return all(str(obj.get(prop) or "").casefold() == str(value or "").casefold() for prop, value in wanted.items())
+
+
+@dataclass(frozen=True)
 class Action:
     """A bound action, POST .../{id}/{name} (or .../{id}/microsoft.graph.{name})."""
 
@@ -51,6 +69,7 @@ class Action:
     """Properties the action sets on the object (e.g. the pending state a wipe leaves)."""
     returns_items: bool = False
     """Answer 200 with the new child items instead of 204."""
+    marks: Mark | None = None
 
     def params_in(self, version: str) -> Mapping[str, str]:
         if version == "beta":
@@ -177,6 +196,22 @@ KINDS: tuple[Kind, ...] = (
         not_found_code="Request_ResourceNotFound",
     ),
     Kind(
+        name="users",
+        path="users",
+        entity_type="microsoft.graph.user",
+        stamps=("createdDateTime",),
+        not_found_code="Request_ResourceNotFound",
+        # Graph answers 204 and shows the request nowhere in the registrations' properties; the
+        # app wipes its company data when it next checks in.
+        actions={
+            "wipeManagedAppRegistrationsByDeviceTag": Action(
+                params={"deviceTag": "Edm.String"},
+                marks=Mark("managedAppRegistrations", owner="userId", params={"deviceTag": "deviceTag"},
+                           name="wipeRequested"),
+            )
+        },
+    ),
+    Kind(
         name="assignmentFilters",
         path="deviceManagement/assignmentFilters",
         entity_type="microsoft.graph.deviceAndAppManagementAssignmentFilter",
@@ -259,6 +294,16 @@ KINDS: tuple[Kind, ...] = (
                 returns_items=True,
             )
         },
+    ),
+    Kind(
+        name="managedAppRegistrations",
+        path="deviceAppManagement/managedAppRegistrations",
+        entity_type="microsoft.graph.managedAppRegistration",
+        derived_types={
+            "microsoft.graph.iosManagedAppRegistration": BOTH,
+            "microsoft.graph.androidManagedAppRegistration": BOTH,
+        },
+        stamps=("createdDateTime", "lastSyncDateTime"),
     ),
     Kind(
         name="managedDevices",

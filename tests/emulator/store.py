@@ -13,6 +13,9 @@ from typing import Any
 
 from .kinds import KINDS_BY_NAME, ODATA_TYPE, Kind, type_name
 
+MARKS = "_emulatorMarks"
+"""Where state shows the marks actions left on an object (see kinds.Mark); never in Graph's answers."""
+
 
 @dataclass
 class Record:
@@ -21,6 +24,7 @@ class Record:
     data: dict[str, Any]
     visible_from: float = 0.0
     children: dict[str, dict[str, Record]] = field(default_factory=dict)
+    marks: list[str] = field(default_factory=list)
 
 
 def new_record(kind: Kind, data: dict[str, Any], visible_from: float = 0.0) -> Record:
@@ -77,8 +81,9 @@ class Store:
 def _seed_record(kind: Kind, obj: Mapping[str, Any]) -> Record:
     if not isinstance(obj, Mapping):
         raise ValueError(f"{kind.name}: each object must be a JSON object")
-    fields = {key: value for key, value in obj.items() if key not in kind.children}
+    fields = {key: value for key, value in obj.items() if key not in kind.children and key != MARKS}
     record = new_record(kind, kind.new_object(fields, _seed_type(kind, fields), keep_server_fields=True))
+    record.marks.extend(obj.get(MARKS) or ())
     for nav, child_kind in kind.children.items():
         for child in obj.get(nav) or ():
             child_record = _seed_record(child_kind, child)
@@ -96,4 +101,4 @@ def _seed_type(kind: Kind, obj: Mapping[str, Any]) -> str:
 
 def _with_children(record: Record) -> dict[str, Any]:
     children = {nav: [child.data for child in items.values()] for nav, items in record.children.items()}
-    return {**record.data, **children}
+    return {**record.data, **children, **({MARKS: list(record.marks)} if record.marks else {})}

@@ -11,7 +11,7 @@ devices or work profiles. Never into managed-apps (MAM) configuration, which the
 Graph calls go to beta where v1.0 lacks what is needed: Managed Google Play apps and their
 configurations, assignment filters (the iOS ownership split) and `preventManagedAppBackup`. All
 of deviceAppManagement is therefore read and written on beta, so one list shows every app;
-groups are read on v1.0.
+groups, users, managed devices and app protection registrations are read on v1.0.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     AppProtectionSpec,
     AppSpec,
     DeviceActionSpec,
+    SELECTIVE_WIPE,
     DeviceProfileSpec,
     GroupTarget,
 )
@@ -294,24 +295,49 @@ class IntuneProvider:
     # Device actions --------------------------------------------------------------------------
 
     def select_devices(self, spec: DeviceActionSpec) -> list[dict[str, Any]]:
-        """The managed devices the selectors name, checked against max_devices before anything is sent."""
+        """What the selectors name, checked against max_devices before anything is sent: managed
+        devices, or for a selective wipe the Mattermost app's app protection registrations."""
+        if spec.action == SELECTIVE_WIPE:
+            return self._select_registrations(spec)
         devices = self.client.get_all(V1 + objects.DEVICES, params={"$select": objects.DEVICE_FIELDS})
-        chosen: dict[str, dict] = {}
-        for selector in spec.devices:
-            matches = [device for device in devices if objects.device_matches(device, selector)]
-            if not matches:
-                raise ProviderError(f"no managed device matches {selector.describe()}; nothing was sent")
-            chosen.update((device["id"], device) for device in matches)
-        if len(chosen) > spec.max_devices:
-            listed = ", ".join(objects.describe_device(device) for device in chosen.values())
-            raise ProviderError(f"the selection matches {len(chosen)} devices, more than max_devices={spec.max_devices} "
-                                f"({listed}); nothing was sent: name the devices more precisely or raise max_devices")
-        return [objects.device_summary(device) for device in chosen.values()]
+        chosen = _choose(spec, devices, objects.device_matches, ("managed device", "devices"), objects.describe_device)
+        return [objects.device_summary(device) for device in chosen]
+
+    def _select_registrations(self, spec: DeviceActionSpec) -> list[dict[str, Any]]:
+        registrations = self.client.get_all(V1 + objects.REGISTRATIONS)
+        mattermost = [item for item in registrations if objects.registration_app_id(item) in catalog.APP_IDS]
+        user_ids = {selector.user: self._user_ids(selector.user) for selector in spec.devices if selector.user}
+        chosen = _choose(spec, mattermost,
+                         lambda item, selector: objects.registration_matches(item, selector, user_ids.get(selector.user, ())),
+                         ("Mattermost app registration", "app registrations"), objects.describe_registration)
+        unreachable = [objects.describe_registration(item) for item in chosen if not all(objects.wipe_target(item))]
+        if unreachable:
+            raise ProviderError(f"Intune gives no user or device tag for {', '.join(unreachable)}, so no wipe can name it; "
+                                "nothing was sent")
+        return [objects.registration_summary(item, _reached_with(item, registrations)) for item in chosen]
+
+    def _user_ids(self, user: str) -> list[str]:
+        """The Entra ids a `user` selector stands for: itself, or the id of the user with that UPN
+        (registrations carry only the user's id)."""
+        if "@" not in user:
+            return [user]
+        upn = user.replace("'", "''")
+        found = self.client.get_all(V1 + objects.USERS, params={"$filter": f"userPrincipalName eq '{upn}'",
+                                                                "$select": "id,userPrincipalName"})
+        if not found:
+            raise ProviderError(f"no user has the user principal name {user!r}; nothing was sent")
+        return [item["id"] for item in found]
 
     def device_action(self, spec: DeviceActionSpec, devices: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Ask each device for the action; Graph queues it until the device checks in."""
-        body = objects.device_action_body(spec)
-        requests = [BatchRequest("POST", f"{objects.DEVICES}/{device['id']}/{spec.action}", body) for device in devices]
+        """Ask each device for the action; Graph queues it until the device (or app) checks in."""
+        if spec.action == SELECTIVE_WIPE:
+            # Intune wipes by user and device tag: registrations sharing both need one request.
+            targets = dict.fromkeys((device["user_id"], device["device_tag"]) for device in devices)
+            requests = [BatchRequest("POST", f"{objects.USERS}/{user_id}/{objects.WIPE_BY_DEVICE_TAG}", {"deviceTag": tag})
+                        for user_id, tag in targets]
+        else:
+            body = objects.device_action_body(spec)
+            requests = [BatchRequest("POST", f"{objects.DEVICES}/{device['id']}/{spec.action}", body) for device in devices]
         self._send(requests)
         return [dict(device, requested=spec.action) for device in devices]
 
@@ -346,6 +372,30 @@ class IntuneProvider:
             return {}
         groups = self.client.get_all(V1 + "/groups", params={"$select": "id,displayName", "$top": GROUP_PAGE})
         return {group["id"]: group["displayName"] for group in groups if group["id"] in wanted}
+
+
+def _choose(spec: DeviceActionSpec, candidates: Sequence[dict], matches: Callable[[dict, Any], bool],
+            nouns: tuple[str, str], describe: Callable[[dict], str]) -> list[dict]:
+    """The candidates the selectors name; fails, before anything is sent, when a selector names
+    nothing or the whole exceeds max_devices. `nouns`: what one candidate is called, what many are."""
+    one, many = nouns
+    chosen: dict[str, dict] = {}
+    for selector in spec.devices:
+        found = [item for item in candidates if matches(item, selector)]
+        if not found:
+            raise ProviderError(f"no {one} matches {selector.describe()}; nothing was sent")
+        chosen.update((item["id"], item) for item in found)
+    if len(chosen) > spec.max_devices:
+        listed = ", ".join(describe(item) for item in chosen.values())
+        raise ProviderError(f"the selection matches {len(chosen)} {many}, more than max_devices={spec.max_devices} "
+                            f"({listed}); nothing was sent: name the devices more precisely or raise max_devices")
+    return list(chosen.values())
+
+
+def _reached_with(registration: Mapping[str, Any], registrations: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The other registrations a wipe request for `registration` reaches: Intune names only a user and a device tag."""
+    target = objects.wipe_target(registration)
+    return [other for other in registrations if other["id"] != registration["id"] and objects.wipe_target(other) == target]
 
 
 __all__ = ["ApiError", "IntuneProvider", "connect", "CLOUDS"]

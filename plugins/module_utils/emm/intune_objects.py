@@ -464,14 +464,19 @@ def _protection_body(spec, app_id: str) -> dict[str, Any]:
 
 DEVICES = "/deviceManagement/managedDevices"
 DEVICE_FIELDS = "id,deviceName,serialNumber,userPrincipalName,operatingSystem,managementState"
+# The Graph property each selector compares with (ignoring case; ids are compared exactly).
+_DEVICE_PROPERTY = {"serial_number": "serialNumber", "user": "userPrincipalName", "device_name": "deviceName"}
+
+
+def _same_text(value: Any, wanted: str) -> bool:
+    return (value or "").casefold() == wanted.casefold()
 
 
 def device_matches(device: Mapping[str, Any], selector) -> bool:
     if selector.id:
         return device.get("id") == selector.id
-    if selector.serial_number:
-        return (device.get("serialNumber") or "").casefold() == selector.serial_number.casefold()
-    return (device.get("userPrincipalName") or "").casefold() == selector.user.casefold()
+    name, wanted = next((name, value) for name, value in selector if value)
+    return _same_text(device.get(_DEVICE_PROPERTY[name]), wanted)
 
 
 def device_summary(device: Mapping[str, Any]) -> dict[str, Any]:
@@ -487,6 +492,47 @@ def device_action_body(spec) -> dict[str, Any] | None:
     if spec.action == "wipe":
         return {"keepEnrollmentData": spec.keep_enrollment_data, "keepUserData": spec.keep_user_data}
     return None  # retire takes no body
+
+
+# Intune app protection registrations (selective wipe) ----------------------------------------
+
+REGISTRATIONS = "/deviceAppManagement/managedAppRegistrations"
+USERS = "/users"
+WIPE_BY_DEVICE_TAG = "wipeManagedAppRegistrationsByDeviceTag"
+
+
+def registration_app_id(registration: Mapping[str, Any]) -> str | None:
+    identifier = registration.get("appIdentifier") or {}
+    return identifier.get("bundleId") or identifier.get("packageId")
+
+
+def registration_matches(registration: Mapping[str, Any], selector, user_ids: Iterable[str]) -> bool:
+    """`user_ids`: the Entra ids the selector's user stands for (the id itself, or the UPN's users)."""
+    if selector.id:
+        return registration.get("id") == selector.id
+    if selector.device_name:
+        return _same_text(registration.get("deviceName"), selector.device_name)
+    return any(_same_text(registration.get("userId"), user_id) for user_id in user_ids)
+
+
+def registration_summary(registration: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """`others`: the registrations of other apps the same wipe request reaches (same user and device tag)."""
+    identifier = registration.get("appIdentifier") or {}
+    return {"id": registration.get("id"), "name": registration.get("deviceName"),
+            "device_tag": registration.get("deviceTag"), "user_id": registration.get("userId"),
+            "os": "Android" if "packageId" in identifier else "iOS", "os_version": registration.get("platformVersion"),
+            "app_id": registration_app_id(registration),
+            "also_wipes": sorted({registration_app_id(other) or "" for other in others})}
+
+
+def describe_registration(registration: Mapping[str, Any]) -> str:
+    return (f"{registration.get('deviceName')} ({registration.get('id')}, {registration_app_id(registration)}, "
+            f"user {registration.get('userId')}, device tag {registration.get('deviceTag')})")
+
+
+def wipe_target(registration: Mapping[str, Any]) -> tuple[str, str]:
+    """What Intune's selective wipe names: a user and a device tag."""
+    return registration.get("userId") or "", registration.get("deviceTag") or ""
 
 
 # Audit (emm_info) ---------------------------------------------------------------------------

@@ -126,18 +126,23 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {message} (got {shown!r})"
 
 
+SELECTORS = ("id", "serial_number", "user", "device_name")
+SELECTIVE_WIPE = "selective_wipe"
+
+
 class DeviceSelector(_Spec):
-    """One way to name devices: exactly one of id, serial number or user."""
+    """One way to name devices (or, for a selective wipe, app registrations): exactly one selector."""
 
     id: Optional[str] = None
     serial_number: Optional[str] = None
     user: Optional[str] = None
+    device_name: Optional[str] = None
 
     @model_validator(mode="after")
     def _one_way(self) -> DeviceSelector:
-        given = [name for name in ("id", "serial_number", "user") if getattr(self, name)]
+        given = [name for name in SELECTORS if getattr(self, name)]
         if len(given) != 1:
-            raise ValueError(f"name a device by exactly one of id, serial_number or user (got {', '.join(given) or 'none'})")
+            raise ValueError(f"name a device by exactly one of {', '.join(SELECTORS)} (got {', '.join(given) or 'none'})")
         return self
 
     def describe(self) -> str:
@@ -147,7 +152,7 @@ class DeviceSelector(_Spec):
 class DeviceActionSpec(_Spec):
     """A remote action on explicitly named devices; never implied, bounded by max_devices."""
 
-    action: Literal["wipe", "retire"]
+    action: Literal["wipe", "retire", "selective_wipe"]
     devices: tuple[DeviceSelector, ...]
     max_devices: int = 1
     keep_enrollment_data: bool = False
@@ -157,7 +162,7 @@ class DeviceActionSpec(_Spec):
     @classmethod
     def _explicit(cls, devices: tuple[DeviceSelector, ...]) -> tuple[DeviceSelector, ...]:
         if not devices:
-            raise ValueError("name the devices to act on (by id, serial_number or user); nothing is ever implied")
+            raise ValueError(f"name the devices to act on (by {', '.join(SELECTORS)}); nothing is ever implied")
         return devices
 
     @field_validator("max_devices")
@@ -166,6 +171,13 @@ class DeviceActionSpec(_Spec):
         if value < 1:
             raise ValueError(f"max_devices must be at least 1, got {value}")
         return value
+
+    @model_validator(mode="after")
+    def _registrations_have_no_serial_number(self) -> DeviceActionSpec:
+        if self.action == SELECTIVE_WIPE and any(selector.serial_number for selector in self.devices):
+            raise ValueError("selective_wipe acts on Intune app protection registrations, which carry no serial number; "
+                             "name them by id (the registration id), user or device_name")
+        return self
 
 
 ANDROID_PROTECTS_NOTHING = (

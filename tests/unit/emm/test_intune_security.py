@@ -311,3 +311,130 @@ def test_offline_rendering_twice_gives_identical_bytes_and_converges(tmp_path):
 
     assert {path.name: path.read_bytes() for path in first.iterdir()} == {path.name: path.read_bytes() for path in second.iterdir()}
     assert OfflineProvider(str(tmp_path / "first")).plan_device_profiles(profile_spec()).operations == []
+
+
+# Selective wipe: the Mattermost app's company data, through its app protection registrations -----
+
+IOS_APP = {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.mattermost.rn"}
+BETA_APP = {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.mattermost.rnbeta"}
+OUTLOOK = {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.microsoft.Office.Outlook"}
+IOS_REGISTRATION = "#microsoft.graph.iosManagedAppRegistration"
+WIPE_PATH = "/beta/users/{}/wipeManagedAppRegistrationsByDeviceTag"
+
+
+def registration(user_id, tag, device, app=None):
+    return {"@odata.type": IOS_REGISTRATION, "userId": user_id, "deviceTag": tag, "deviceName": device,
+            "appIdentifier": app or IOS_APP, "platformVersion": "17.4"}
+
+
+@pytest.fixture
+def registrations(emulator):
+    """Alex with Mattermost on two iPhones (Outlook beside it on one, another tag), Sam with the beta app;
+    registration ids by (device, app); the users' ids under 'alex' and 'sam'."""
+    seeded = emulator.seed(users=[{"userPrincipalName": "alex@example.org"}, {"userPrincipalName": "sam@example.org"}])
+    alex, sam = (user["id"] for user in seeded["users"])
+    rows = [registration(alex, "tag-a1", "Alex's iPhone"), registration(alex, "tag-a2", "Alex's iPad"),
+            registration(alex, "tag-outlook", "Alex's iPhone", OUTLOOK), registration(sam, "tag-s1", "Sam's iPhone", BETA_APP)]
+    made = emulator.seed(managedAppRegistrations=rows)["managedAppRegistrations"]
+    ids = {(item["deviceName"], item["appIdentifier"]["bundleId"]): item["id"] for item in made}
+    return {**ids, "alex": alex, "sam": sam}
+
+
+def wipes(emu):
+    return sorted(((w["path"], w["body"]["deviceTag"]) for w in emu.writes()))
+
+
+def wiped(emu):
+    """Registration id -> how many wipe requests reached it (the emulator's marks)."""
+    marks = {item["id"]: item.get("_emulatorMarks", []) for item in emu.state()["managedAppRegistrations"]}
+    return {item_id: names.count("wipeRequested") for item_id, names in marks.items() if names}
+
+
+def selective_wipe(emu, *selectors, **options):
+    spec = action_spec("selective_wipe", *selectors, **options)
+    provider = connect(emu)
+    return provider.device_action(spec, provider.select_devices(spec))
+
+
+def test_selective_wipe_by_upn_sends_one_request_per_registration_to_its_user_and_tag(emulator, registrations):
+    done = selective_wipe(emulator, {"user": "ALEX@example.org"}, max_devices=2)
+
+    alex = registrations["alex"]
+    assert wipes(emulator) == [(WIPE_PATH.format(alex), "tag-a1"), (WIPE_PATH.format(alex), "tag-a2")]
+    assert wiped(emulator) == {registrations[("Alex's iPhone", "com.mattermost.rn")]: 1,
+                               registrations[("Alex's iPad", "com.mattermost.rn")]: 1}
+    assert {(d["app_id"], d["user_id"], d["requested"], d["os"]) for d in done} == {
+        ("com.mattermost.rn", alex, "selective_wipe", "iOS")}
+
+
+def test_selective_wipe_by_registration_id_or_user_id_touches_only_that_registration(emulator, registrations):
+    sams = registrations[("Sam's iPhone", "com.mattermost.rnbeta")]
+    selective_wipe(emulator, {"id": sams})
+    selective_wipe(emulator, {"user": registrations["sam"]})
+
+    assert wipes(emulator) == [(WIPE_PATH.format(registrations["sam"]), "tag-s1")] * 2
+    assert wiped(emulator) == {sams: 2}  # a wipe is not idempotent: each request is recorded
+
+
+def test_other_apps_registrations_are_never_selected(emulator, registrations):
+    outlook = registrations[("Alex's iPhone", "com.microsoft.Office.Outlook")]
+    with pytest.raises(ProviderError, match="no Mattermost app registration matches id"):
+        selective_wipe(emulator, {"id": outlook})
+    chosen = connect(emulator).select_devices(action_spec("selective_wipe", {"device_name": "alex's iphone"}))
+
+    assert [(d["id"], d["also_wipes"]) for d in chosen] == [(registrations[("Alex's iPhone", "com.mattermost.rn")], [])]
+    assert emulator.writes() == []
+
+
+def test_selective_wipe_check_lists_the_registrations_and_sends_nothing(emulator, registrations):
+    chosen = connect(emulator).select_devices(action_spec("selective_wipe", {"user": "sam@example.org"}))
+
+    assert chosen == [{"id": registrations[("Sam's iPhone", "com.mattermost.rnbeta")], "name": "Sam's iPhone",
+                       "device_tag": "tag-s1", "user_id": registrations["sam"], "os": "iOS", "os_version": "17.4",
+                       "app_id": "com.mattermost.rnbeta", "also_wipes": []}]
+    assert emulator.writes() == [] and wiped(emulator) == {}
+
+
+def test_selective_wipe_over_max_devices_fails_listing_the_registrations_and_sends_nothing(emulator, registrations):
+    with pytest.raises(ProviderError) as raised:
+        selective_wipe(emulator, {"user": "alex@example.org"})
+
+    message = str(raised.value)
+    assert "2 app registrations" in message and "max_devices=1" in message and "nothing was sent" in message
+    assert registrations[("Alex's iPhone", "com.mattermost.rn")] in message and registrations[("Alex's iPad", "com.mattermost.rn")] in message
+    assert emulator.writes() == []
+
+
+def test_selective_wipe_refuses_serial_numbers_and_unknown_users(emulator, registrations):
+    with pytest.raises(SpecError, match="carry no serial number; name them by id .* user or device_name"):
+        action_spec("selective_wipe", {"serial_number": "F2LXK0ABCD12"})
+    with pytest.raises(ProviderError, match="no user has the user principal name 'nobody@example.org'"):
+        selective_wipe(emulator, {"user": "nobody@example.org"}, max_devices=5)
+    assert emulator.writes() == []
+
+
+def test_a_registration_sharing_its_user_and_tag_with_another_app_says_so_and_gets_one_request(emulator, registrations):
+    alex = registrations["alex"]
+    emulator.seed(managedAppRegistrations=[registration(alex, "tag-a1", "Alex's iPhone", BETA_APP),
+                                           registration(alex, "tag-a1", "Alex's iPhone", OUTLOOK)])
+    done = selective_wipe(emulator, {"device_name": "Alex's iPhone"}, max_devices=2)
+
+    assert sorted(d["also_wipes"] for d in done) == [
+        ["com.mattermost.rn", "com.microsoft.Office.Outlook"], ["com.mattermost.rnbeta", "com.microsoft.Office.Outlook"]]
+    assert wipes(emulator) == [(WIPE_PATH.format(alex), "tag-a1")]
+    assert sorted(wiped(emulator).values()) == [1, 1, 1]  # Intune's request reaches every app with that user and tag
+
+
+def test_a_503_on_the_wipe_is_sent_again_and_recorded_once(emulator, registrations):
+    emulator.add_fault("wipeManagedAppRegistrationsByDeviceTag", status=503, retry_after=0)
+    selective_wipe(emulator, {"id": registrations[("Alex's iPad", "com.mattermost.rn")]})
+
+    statuses = [entry["status"] for entry in emulator.requests() if entry["write"]]
+    assert statuses == [503, 204]
+    assert wiped(emulator) == {registrations[("Alex's iPad", "com.mattermost.rn")]: 1}
+
+
+def test_device_name_names_managed_devices_too(emulator, devices):
+    chosen = connect(emulator).select_devices(action_spec("retire", {"device_name": "SAM'S IPHONE"}))
+
+    assert [device["id"] for device in chosen] == [devices["Sam's iPhone"]]

@@ -125,3 +125,19 @@ def test_actions_answer_404_for_a_missing_object_and_405_for_get(emulator, ios_a
 
     assert missing.status == 404
     assert get.status == 405
+
+
+def test_wipe_by_device_tag_marks_every_registration_of_that_user_and_tag_in_state_only(emulator):
+    user = emulator.seed(users=[{"userPrincipalName": "alex@example.org"}])["users"][0]["id"]
+    rows = [{"@odata.type": "#microsoft.graph.iosManagedAppRegistration", "userId": owner, "deviceTag": tag}
+            for owner, tag in ((user, "tag-1"), (user, "tag-1"), (user, "tag-2"), ("someone-else", "tag-1"))]
+    emulator.seed(managedAppRegistrations=rows)
+
+    answer = emulator.graph("POST", f"/users/{user}/microsoft.graph.wipeManagedAppRegistrationsByDeviceTag", {"deviceTag": "tag-1"})
+
+    marks = [(item["userId"], item["deviceTag"], item.get("_emulatorMarks")) for item in emulator.state()["managedAppRegistrations"]]
+    assert answer.status == 204
+    assert marks == [(user, "tag-1", ["wipeRequested"]), (user, "tag-1", ["wipeRequested"]), (user, "tag-2", None),
+                     ("someone-else", "tag-1", None)]
+    listed = emulator.graph("GET", "/deviceAppManagement/managedAppRegistrations").body["value"]
+    assert not any("_emulatorMarks" in item for item in listed)

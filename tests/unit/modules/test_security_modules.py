@@ -182,7 +182,39 @@ def documented_options(documentation: str) -> dict[str, Any]:
 def test_the_device_profile_role_passes_every_option_of_its_modules(module):
     """An option the role leaves out is silently dropped from the inventory (platforms [android] once was)."""
     documented = documented_options(importlib.import_module(f"{PLUGINS}.modules.{module}").DOCUMENTATION)
-    (block,) = yaml.safe_load(ROLE_TASKS.read_text(encoding="utf-8"))
+    tasks = yaml.safe_load(ROLE_TASKS.read_text(encoding="utf-8"))
+    (block,) = [task for task in tasks if "block" in task]
     (task,) = [task for task in block["block"] if f"mattermost.emm.{module}" in task]
+    (guard,) = [task for task in tasks if "ansible.builtin.assert" in task]
+    known = guard["vars"]["device_profile_known"]["profile" if module == "device_profile" else "protection"]
 
     assert set(task[f"mattermost.emm.{module}"]) == set(documented) - {"provider"}
+    assert set(known) - {"__kind"} == set(documented) - {"provider"}
+
+
+MATTERMOST_IOS = {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.mattermost.rn"}
+OUTLOOK_IOS = {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.microsoft.Office.Outlook"}
+
+
+def test_selective_wipe_refuses_serial_numbers_and_too_many_then_wipes_only_the_mattermost_registrations(tmp_path):
+    with run_emulator() as emu:
+        alex = emu.seed(users=[{"userPrincipalName": ALEX}])["users"][0]["id"]
+        emu.seed(managedAppRegistrations=[
+            {"@odata.type": "#microsoft.graph.iosManagedAppRegistration", "userId": alex, "deviceTag": tag,
+             "deviceName": device, "appIdentifier": app}
+            for tag, device, app in (("tag-1", "Alex's iPhone", MATTERMOST_IOS), ("tag-2", "Alex's iPad", MATTERMOST_IOS),
+                                     ("tag-3", "Alex's iPad", OUTLOOK_IOS))])
+        run = run_provider_playbook(tmp_path, intune_provider(emu), [
+            ("device_action", {"action": "selective_wipe", "devices": [{"serial_number": "F2LXK0ABCD12"}]}),
+            ("device_action", {"action": "selective_wipe", "devices": [{"user": ALEX}]}),
+            ("device_action", {"action": "selective_wipe", "devices": [{"user": ALEX}], "max_devices": 2}),
+        ])
+        writes = [(w["path"], w["body"]) for w in emu.writes()]
+
+    serial, too_many, done = run.results
+    assert "carry no serial number" in serial["msg"] and too_many["failed"]
+    assert "2 app registrations" in too_many["msg"] and "nothing was sent" in too_many["msg"]
+    assert sorted((d["name"], d["app_id"], d["requested"]) for d in done["devices"]) == [
+        ("Alex's iPad", "com.mattermost.rn", "selective_wipe"), ("Alex's iPhone", "com.mattermost.rn", "selective_wipe")]
+    path = f"/beta/users/{alex}/wipeManagedAppRegistrationsByDeviceTag"
+    assert sorted(writes, key=str) == [(path, {"deviceTag": "tag-1"}), (path, {"deviceTag": "tag-2"})]
