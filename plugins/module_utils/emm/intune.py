@@ -40,11 +40,11 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import
     plan,
 )
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
+    SELECTIVE_WIPE,
     AppConfigSpec,
     AppProtectionSpec,
     AppSpec,
     DeviceActionSpec,
-    SELECTIVE_WIPE,
     DeviceProfileSpec,
     GroupTarget,
 )
