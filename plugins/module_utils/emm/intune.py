@@ -22,7 +22,6 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import (
-    ApiError,
     BatchRequest,
     ClientCredentials,
     HttpClient,
@@ -396,6 +395,3 @@ def _reached_with(registration: Mapping[str, Any], registrations: Sequence[Mappi
     """The other registrations a wipe request for `registration` reaches: Intune names only a user and a device tag."""
     target = objects.wipe_target(registration)
     return [other for other in registrations if other["id"] != registration["id"] and objects.wipe_target(other) == target]
-
-
-__all__ = ["ApiError", "IntuneProvider", "connect", "CLOUDS"]
