@@ -234,7 +234,9 @@ def _cross_checks(by_key: dict[str, Entry]) -> list[Finding]:
     result = []
     allow = by_key.get("allowOtherServers")
     server = by_key.get("serverUrl")
-    if allow is not None and allow.value == "false" and (server is None or not server.value):
+    # Only the string "false" locks; a typed false already has its own finding and locks nothing.
+    locks = allow is not None and allow.value_type == "string" and allow.value == "false"
+    if locks and (server is None or not server.value):
         result.append(Finding(WARNING, "lock-without-server",
                               'allowOtherServers is "false" but serverUrl is not set, so the app is locked to nothing',
                               key="allowOtherServers", line=allow.line, hint="set serverUrl"))

@@ -24,6 +24,7 @@ import functools
 import re
 import threading
 
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.encoding import WIDE_WITHOUT_BOM, encoding_of, text_of
 from ansible_collections.mattermost.emm.plugins.module_utils.third_party import etree
 
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -58,7 +59,8 @@ def parse_xml(document: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> e
     """Parse `document` safely and return its ``_ElementTree`` (``.getroot()`` for the root).
 
     Elements keep ``sourceline`` and comments are kept. A ``str`` may carry an XML encoding
-    declaration (it is ignored: the text is already decoded); ``bytes`` may start with a BOM.
+    declaration (it is ignored: the text is already decoded); ``bytes`` may start with a BOM, and
+    UTF-16 or UTF-32 without one is recognised too.
     Raises :class:`XmlError` for documents over `max_bytes`, entity declarations or references
     (UNSAFE) and anything that is not well-formed.
     """
@@ -69,6 +71,8 @@ def parse_xml(document: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> e
     else:
         data, encoding = bytes(document), None
     _check_size(len(data), max_bytes)
+    if encoding is None and encoding_of(data) in WIDE_WITHOUT_BOM:
+        return parse_xml(text_of(data), max_bytes=max_bytes)
     _refuse_entity_declarations(data)
 
     parser = _parser(encoding)

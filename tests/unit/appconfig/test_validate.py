@@ -201,6 +201,13 @@ def test_a_typed_boolean_is_an_error_in_every_format(fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_a_typed_false_without_a_server_is_not_also_a_lock_without_server(fmt):
+    report = validate_document(document(fmt, [("allowOtherServers", False)]))
+
+    assert summary(report.findings, fmt) == [("error", "typed-boolean", "allowOtherServers", 0)]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_a_typed_number_is_an_error_on_a_switch_and_a_warning_elsewhere(fmt):
     report = validate_document(document(fmt, [("jailbreakProtection", 1), ("timeout", 30000), ("serverName", 7)]))
 
@@ -591,3 +598,30 @@ def test_info_never_fails():
     report = validate_document(document("plist", [("IntuneMAMUPN", "{{userprincipalname}}"), CHAT]))
     assert report.counts == {"error": 0, "warning": 0, "info": 2}
     assert not report.failed(strict=True)
+
+
+WILD_ENCODINGS = ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("codec", WILD_ENCODINGS)
+def test_utf16_and_utf32_documents_are_recognised_and_read_like_utf8(fmt, codec):
+    entries = [("inAppPinCode", "True"), ("serverUrl", "http://chat.example.com"), ("serverName", "Café ✓")]
+    text = document(fmt, entries)
+    expected = validate_document(text.encode("utf-8"))
+
+    report = validate_document(text.encode(codec))
+
+    assert report.format == expected.format == fmt
+    assert summary(report.findings) == summary(expected.findings) != []
+    assert formats.parse(text.encode(codec)).entries == formats.parse(text.encode("utf-8")).entries
+    assert formats.parse(text.encode(codec)).entries[-1].value == "Café ✓"
+
+
+def test_json_that_is_not_valid_in_its_encoding_names_the_encoding_and_line():
+    data = '{\n"serverUrl": "https://chat.example.com"\n}'.encode("utf-16-le") + b"\x00\xdc"  # a lone low surrogate
+
+    (finding,) = validate_document(data, "amapi").findings
+
+    assert (finding.code, finding.line) == ("malformed-json", 3)
+    assert "not UTF-16-LE text" in finding.message

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog, findings
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog, encoding, findings
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import Finding, ParsedDocument
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats import android, plist, specfile
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import AppConfig
@@ -80,7 +80,7 @@ def parse(document: str | bytes, fmt: str | None = None) -> ParsedDocument:
 
 def detect(document: str | bytes) -> str:
     """The format of a document, from its first element or its JSON shape."""
-    text = document.decode("utf-8", "replace") if isinstance(document, bytes) else document
+    text = encoding.text_of(document, "replace") if isinstance(document, bytes) else document
     head = text[:4096].lstrip("\ufeff \t\r\n")
     if head.startswith("<"):
         root = _FIRST_ELEMENT.search(_PROLOGUE.sub("", head))

@@ -15,6 +15,7 @@ import re
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import findings
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import Entry, Finding, ParsedDocument
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import encoding
 
 MANAGED_PROPERTIES = "managed_properties"
 AMAPI = "amapi"
@@ -107,11 +108,11 @@ def parse_amapi(document: str | bytes) -> ParsedDocument:
 
 def _load(document: str | bytes, parsed: ParsedDocument):
     try:
-        text = document.decode("utf-8-sig") if isinstance(document, bytes) else document.lstrip("\ufeff")
-    except UnicodeDecodeError as exc:  # JSON is UTF-8 text (RFC 8259)
-        line = exc.object.count(b"\n", 0, exc.start) + 1
+        text = encoding.text_of(document) if isinstance(document, bytes) else document.lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].decode(exc.encoding, "replace").count("\n") + 1
         parsed.findings.append(Finding(
-            findings.ERROR, "malformed-json", f"the document is not UTF-8 text ({exc.reason})", line=line,
+            findings.ERROR, "malformed-json", f"the document is not {exc.encoding.upper()} text ({exc.reason})", line=line,
         ))
         return "", None
     try:
