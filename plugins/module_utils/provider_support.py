@@ -80,7 +80,18 @@ def apply_plan(module: AnsibleModule, provider, plan) -> dict[str, Any]:
     results = [] if module.check_mode or not plan.changed else provider.apply(plan)
     for warning in plan.warnings:
         module.warn(warning)
-    result = {"changed": plan.changed, "operations": plan.summary(), "results": results}
+    result = {"changed": plan.changed, "operations": plan.summary(), "results": results,
+              "objects": _objects(plan, results)}
     if module._diff and plan.changed:
         result["diff"] = plan.diff()
     return result
+
+
+def _objects(plan, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every object wanted present with its id, also on runs that change nothing, so that a
+    later task can refer to it (None in check mode for an object still to be created)."""
+    created = {(result["kind"], result["name"]): result["id"] for result in results}
+    return [
+        {"kind": kind, "name": name, "id": object_id or created.get((kind, name))}
+        for (kind, name), object_id in plan.ids.items()
+    ]

@@ -91,8 +91,11 @@ options:
     type: bool
   vpn_configuration_id:
     description:
-      - The id of a per-app VPN (app tunnel) profile the app should use (iOS). Pair it with
-        C(useVPN) in the app configuration.
+      - The id of the Intune per-app VPN (app tunnel) profile the app uses on iOS, set in each
+        iOS include assignment. Take it from the RV(mattermost.emm.device_profile#module:vpn_configuration_id)
+        of M(mattermost.emm.device_profile); Intune accepts only a native VPN profile with per-app
+        VPN enabled. Set C(useVPN) (and C(timeoutVPN)) in the app configuration to match.
+      - Omitted, the assignments keep the VPN they have.
     type: str
   purge_assignments:
     description: Remove assignments the app has that O(assignments) does not name.
@@ -135,6 +138,13 @@ operations:
   sample: ["create mobileApps 'ios:com.mattermost.rn'", "assign mobileApps 'ios:com.mattermost.rn'"]
 results:
   description: The operations sent, with the ids of the objects (empty in check mode).
+  returned: always
+  type: list
+  elements: dict
+objects:
+  description:
+    - Every object wanted present, with its id, also when nothing changed (null in check mode for
+      an object still to be created).
   returned: always
   type: list
   elements: dict

@@ -155,6 +155,13 @@ findings:
   returned: always
   type: list
   elements: dict
+objects:
+  description:
+    - Every object wanted present, with its id, also when nothing changed (null in check mode for
+      an object still to be created).
+  returned: always
+  type: list
+  elements: dict
 api_requests:
   description: HTTP requests sent, by method; a batch counts once.
   returned: when the provider talks to an API

@@ -19,6 +19,8 @@ description:
   - B(Precedence.) When the app configuration sets C(inAppPinCode), C(jailbreakProtection) or
     C(blurApplicationScreen) to C("true"), the app's own check takes over from the matching
     protection here and from the Mattermost server's mobile security settings.
+  - B(Conditional launch.) A conditional-launch option without a default is left out of the policy
+    when unset, so Intune keeps the value it has (its own default on a new policy).
   - B(Managed devices.) When this policy also targets enrolled (managed) iOS devices, the app
     configuration must carry C(IntuneMAMUPN), C(IntuneMAMOID) and C(IntuneMAMDeviceID); set
     O(mattermost.emm.app_config#module:intune_app_protection) in M(mattermost.emm.app_config) to
@@ -73,24 +75,74 @@ options:
     type: int
     default: 6
   max_pin_retries:
-    description: Conditional launch; PIN attempts before the user must reset it.
+    description: Conditional launch; wrong PIN attempts before O(max_pin_retries_action) (C(maximumPinRetries)).
     type: int
     default: 5
+  max_pin_retries_action:
+    description:
+      - Conditional launch; what follows O(max_pin_retries) wrong PINs
+        (C(appActionIfMaximumPinRetriesExceeded)).
+      - V(reset_pin) locks the app until the user resets the PIN (Graph C(block)); V(wipe) wipes the
+        app's company data.
+    type: str
+    choices: [reset_pin, wipe]
+    default: reset_pin
   clipboard:
     description: What may be pasted out of the app (C(allowedOutboundClipboardSharingLevel)).
     type: str
     choices: [allApps, managedAppsWithPasteIn, managedApps, blocked]
     default: managedAppsWithPasteIn
   minimum_os_version:
-    description: Conditional launch; the oldest iOS version allowed, such as V(17.0).
+    description:
+      - Conditional launch; the oldest iOS version allowed, such as V(17.0); older versions are
+        blocked (C(minimumRequiredOsVersion)).
+      - Every version option takes 2 to 4 numbers separated by dots, compared numerically, and
+        needs O(minimum_os_version_wipe) <= O(minimum_os_version) <= O(minimum_os_version_warning)
+        among those set (the same for the app versions).
+    type: str
+  minimum_os_version_warning:
+    description: Conditional launch; iOS versions older than this show a warning and keep access
+      (C(minimumWarningOsVersion)).
+    type: str
+  minimum_os_version_wipe:
+    description: Conditional launch; on iOS versions up to and including this one the app's company
+      data is wiped (C(minimumWipeOsVersion)).
     type: str
   minimum_app_version:
-    description: Conditional launch; the oldest Mattermost app version allowed.
+    description: Conditional launch; the oldest Mattermost app version allowed, such as V(2.20.1); older
+      versions are blocked (C(minimumRequiredAppVersion)).
     type: str
+  minimum_app_version_warning:
+    description: Conditional launch; app versions older than this show a warning and keep access
+      (C(minimumWarningAppVersion)).
+    type: str
+  minimum_app_version_wipe:
+    description: Conditional launch; on app versions up to and including this one the app's company
+      data is wiped (C(minimumWipeAppVersion)).
+    type: str
+  offline_block_minutes:
+    description:
+      - Conditional launch; minutes offline before the app blocks access until it can check in again
+        (C(periodOfflineBeforeAccessCheck), sent as an ISO 8601 duration such as C(PT12H)).
+      - Must be less than O(offline_wipe_days) in minutes. Intune's default is 720.
+    type: int
   offline_wipe_days:
-    description: Conditional launch; days offline before the app's data is wiped.
+    description: Conditional launch; days offline before the app's data is wiped
+      (C(periodOfflineBeforeWipeIsEnforced)).
     type: int
     default: 90
+  jailbroken_action:
+    description:
+      - Conditional launch; on a jailbroken device, V(block) access or V(wipe) the app's company data.
+        Sets C(deviceComplianceRequired) to C(true) and C(appActionIfDeviceComplianceRequired).
+      - The app configuration's C(jailbreakProtection) is the app's own check; see B(Precedence).
+    type: str
+    choices: [block, wipe]
+  disabled_account_action:
+    description: Conditional launch; when the user's account is deleted or disabled in Microsoft Entra
+      ID, V(block) access or V(wipe) the app's company data (C(appActionIfUnableToAuthenticateUser)).
+    type: str
+    choices: [block, wipe]
   state:
     description: V(absent) removes the policies, if the collection created them.
     type: str
@@ -113,6 +165,26 @@ EXAMPLES = r"""
     clipboard: managedApps
     groups:
       - group: All Mattermost users
+
+- name: Conditional launch - warn, then block, then wipe outdated iOS and app versions
+  mattermost.emm.app_protection:
+    provider:
+      type: offline
+      dest: /tmp/mattermost-intune
+    name: Mattermost iOS protection
+    max_pin_retries: 5
+    max_pin_retries_action: wipe
+    minimum_os_version_wipe: "16.0"
+    minimum_os_version: "17.0"
+    minimum_os_version_warning: "17.4"
+    minimum_app_version: "2.20.0"
+    minimum_app_version_warning: "2.22.0"
+    offline_block_minutes: 720
+    offline_wipe_days: 30
+    jailbroken_action: wipe
+    disabled_account_action: block
+    groups:
+      - group: All Mattermost users
 """
 
 RETURN = r"""
@@ -124,6 +196,13 @@ operations:
   sample: ["create iosManagedAppProtections 'Mattermost iOS protection'"]
 results:
   description: The operations sent, with the ids of the objects (empty in check mode).
+  returned: always
+  type: list
+  elements: dict
+objects:
+  description:
+    - Every object wanted present, with its id, also when nothing changed (null in check mode for
+      an object still to be created).
   returned: always
   type: list
   elements: dict
@@ -142,8 +221,10 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
 )
 
 SPEC_FIELDS = ("name", "app_ids", "platforms", "prevent_backup", "encryption", "pin_required", "minimum_pin_length",
-               "max_pin_retries", "clipboard", "minimum_os_version", "minimum_app_version", "offline_wipe_days",
-               "groups", "state")
+               "max_pin_retries", "max_pin_retries_action", "clipboard", "minimum_os_version",
+               "minimum_os_version_warning", "minimum_os_version_wipe", "minimum_app_version",
+               "minimum_app_version_warning", "minimum_app_version_wipe", "offline_block_minutes",
+               "offline_wipe_days", "jailbroken_action", "disabled_account_action", "groups", "state")
 
 
 def main() -> None:
@@ -160,11 +241,19 @@ def main() -> None:
             pin_required=dict(type="bool", default=True),
             minimum_pin_length=dict(type="int", default=6),
             max_pin_retries=dict(type="int", default=5),
+            max_pin_retries_action=dict(type="str", choices=["reset_pin", "wipe"], default="reset_pin"),
             clipboard=dict(type="str", default="managedAppsWithPasteIn",
                            choices=["allApps", "managedAppsWithPasteIn", "managedApps", "blocked"]),
             minimum_os_version=dict(type="str"),
+            minimum_os_version_warning=dict(type="str"),
+            minimum_os_version_wipe=dict(type="str"),
             minimum_app_version=dict(type="str"),
+            minimum_app_version_warning=dict(type="str"),
+            minimum_app_version_wipe=dict(type="str"),
+            offline_block_minutes=dict(type="int"),
             offline_wipe_days=dict(type="int", default=90),
+            jailbroken_action=dict(type="str", choices=["block", "wipe"]),
+            disabled_account_action=dict(type="str", choices=["block", "wipe"]),
             groups=GROUPS_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),

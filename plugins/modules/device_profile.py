@@ -14,15 +14,26 @@ description:
     security depends on (passcode, restrictions, the per-app VPN or app tunnel), creates or
     updates them in the EMM and assigns them to groups.
   - B(Intune.) iOS passcode and restrictions go into an C(iosGeneralDeviceConfiguration) named
-    C(<name> - iOS); the per-app VPN into an C(iosCustomConfiguration) named
-    C(<name> - iOS per-app VPN) carrying a generated .mobileconfig whose UUIDs are derived from
-    the name, so re-rendering gives the same bytes. Android settings go into an
+    C(<name> - iOS); a passcode longer than Intune's native settings take (14) goes instead into
+    an C(iosCustomConfiguration) named C(<name> - iOS passcode) carrying a generated
+    .mobileconfig. The per-app VPN goes into Intune's native per-app VPN profile named
+    C(<name> - iOS per-app VPN) (C(iosikEv2VpnConfiguration) for V(ikev2), C(iosVpnConfiguration)
+    with connection type C(customVpn) for V(ssl); Graph beta, C(enablePerApp)), because Intune binds
+    an app only to a native VPN profile. Android settings go into an
     C(androidWorkProfileGeneralDeviceConfiguration) (V(byod)) and an
     C(androidDeviceOwnerGeneralDeviceConfiguration) (V(company_owned), Graph beta).
-  - With the V(offline) provider the same bodies are written to files, and each custom iOS profile
-    also as a C(.mobileconfig) file, for review or manual upload.
-  - Bind the Mattermost app to the per-app VPN with M(mattermost.emm.app) (O(mattermost.emm.app#module:vpn_configuration_id))
-    and set C(useVPN) and C(timeoutVPN) in its app configuration to match.
+  - A body the description no longer calls for (a section, platform or enrollment dropped) is
+    removed, if the collection created it.
+  - B(Binding the app.) Intune connects an app to a per-app VPN in the app's assignment; pass
+    RV(vpn_configuration_id) to O(mattermost.emm.app#module:vpn_configuration_id) (the site
+    playbook does), assign the profile and the app to the same groups, and set C(useVPN) to C("true") (and C(timeoutVPN)) in the app configuration so the app
+    waits for the tunnel.
+  - Intune chooses the IKEv2 client identifier itself, so C(local_identifier) reaches devices only
+    through the C(.mobileconfig). Intune's per-app VPN always connects on demand; C(on_demand=false)
+    is refused for Intune.
+  - With the V(offline) provider the same bodies are written to files, and the profile's iOS
+    settings also as one C(.mobileconfig) (UUIDs derived from the name, so re-rendering gives the
+    same bytes), for review or for an EMM that takes Apple profiles.
 author:
   - Mattermost EMM contributors (@mattermost)
 requirements:
@@ -61,7 +72,7 @@ options:
     default: [company_owned, byod]
   passcode:
     description:
-      - The device passcode (iOS). Keys C(min_length) (4 to 16; Intune takes up to 14),
+      - The device passcode (iOS). Keys C(min_length) (4 to 16; above 14 Intune gets a custom profile),
         C(complexity) (V(numeric) or V(alphanumeric)), C(min_complex_chars) (0 to 4),
         C(auto_lock_minutes) (1, 2, 3, 4, 5, 10 or 15), C(max_failed_attempts) (2 to 11) and
         C(max_age_days).
@@ -135,6 +146,22 @@ results:
   returned: always
   type: list
   elements: dict
+objects:
+  description:
+    - Every object the profile wants present, with its id, also when nothing changed. The id is
+      null in check mode for an object still to be created.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"kind": "deviceConfigurations", "name": "Mattermost device security - iOS per-app VPN",
+            "id": "0f0c3c2e-8a55-4f53-a8a4-5a1f3d0b9c11"}]
+vpn_configuration_id:
+  description:
+    - The id of the per-app VPN profile, for O(mattermost.emm.app#module:vpn_configuration_id).
+      Null without a per-app VPN, and in check mode while the profile is still to be created.
+  returned: always
+  type: str
+  sample: 0f0c3c2e-8a55-4f53-a8a4-5a1f3d0b9c11
 api_requests:
   description: HTTP requests sent, by method; a batch counts once.
   returned: when the provider talks to an API
@@ -142,6 +169,7 @@ api_requests:
 """
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import DeviceProfileSpec
+from ansible_collections.mattermost.emm.plugins.module_utils.profiles.intune import per_app_vpn_name
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
     GROUPS_OPTION,
     apply_plan,
@@ -174,7 +202,10 @@ def main() -> None:
         profile = {field: params[field] for field in PROFILE_FIELDS if params[field] is not None}
         spec = DeviceProfileSpec.from_input(profile, platforms=params["platforms"], enrollment=params["enrollment"],
                                             groups=params["groups"], state=params["state"])
-        return apply_plan(module, provider, provider.plan_device_profiles(spec))
+        result = apply_plan(module, provider, provider.plan_device_profiles(spec))
+        vpn_name = per_app_vpn_name(params["name"])
+        result["vpn_configuration_id"] = next((item["id"] for item in result["objects"] if item["name"] == vpn_name), None)
+        return result
 
     run(module, reconcile)
 

@@ -17,6 +17,14 @@ description:
     M(mattermost.emm.appconfig_validate) (typed booleans the app reads as off, misspelled keys
     such as C(jailbreakDetection), timeouts in seconds), and, as an error C(mam-channel), every
     managed-apps (MAM) app configuration carrying Mattermost keys, a channel the app never reads.
+  - Lists the device profiles (Intune device configurations) the collection owns, those whose
+    description carries its ownership marker, with their assignments and whether one is a
+    per-app VPN. The tenant's other device profiles are not listed, since they do not concern
+    Mattermost.
+  - Lists every iOS app protection policy that protects a Mattermost app, whoever made it, with its
+    main settings, and warns (C(several-protection-policies)) when more than one policy protects the
+    same app id, since Intune then gives a user in the groups of several the most restrictive value
+    of each setting among them.
   - Changes nothing.
 author:
   - Mattermost EMM contributors (@mattermost)
@@ -78,6 +86,81 @@ managed_app_configurations:
   returned: always
   type: list
   elements: dict
+device_profiles:
+  description:
+    - The device profiles (Intune device configurations) the collection owns; the tenant's other
+      device profiles are not listed.
+    - The display name of each group an assignment names is in RV(groups).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The Intune id.
+      type: str
+    display_name:
+      description: The name shown in the Intune console.
+      type: str
+    type:
+      description: The Graph type, without C(#microsoft.graph.).
+      type: str
+    assignments:
+      description: Each assignment, its C(target) being C(include:<group id>) or C(exclude:<group id>).
+      type: list
+      elements: dict
+    per_app_vpn:
+      description:
+        - Whether it is a native iOS VPN profile (C(iosVpnConfiguration), C(iosikEv2VpnConfiguration))
+          with per-app VPN on (C(enablePerApp)).
+      type: bool
+  sample: [{"id": "5c2e...", "display_name": "Mattermost device security - iOS", "type": "iosGeneralDeviceConfiguration",
+            "assignments": [{"target": "include:0a1b..."}], "per_app_vpn": false}]
+app_protections:
+  description:
+    - Every iOS app protection policy that protects a Mattermost app, owned by the collection or not.
+    - The display name of each group an assignment names is in RV(groups).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The Intune id.
+      type: str
+    display_name:
+      description: The name shown in the Intune console.
+      type: str
+    app_ids:
+      description: The bundle ids of every app the policy protects, Mattermost's and others.
+      type: list
+      elements: str
+    owned:
+      description: Whether the collection owns it (its description carries the ownership marker).
+      type: bool
+    assignments:
+      description: Each assignment, its C(target) being C(include:<group id>) or C(exclude:<group id>).
+      type: list
+      elements: dict
+    settings:
+      description:
+        - C(dataBackupBlocked), C(appDataEncryptionType), C(pinRequired),
+          C(allowedOutboundClipboardSharingLevel) and C(minimumRequiredOsVersion), as Graph gives them.
+      type: dict
+    findings:
+      description:
+        - A warning C(several-protection-policies) for each Mattermost app id that another listed policy
+          also protects.
+      type: list
+      elements: dict
+  sample: [{"id": "9f41...", "display_name": "Mattermost iOS protection", "app_ids": ["com.mattermost.rn"],
+            "owned": true, "assignments": [{"target": "include:0a1b..."}],
+            "settings": {"dataBackupBlocked": true, "appDataEncryptionType": "whenDeviceLocked", "pinRequired": true,
+                         "allowedOutboundClipboardSharingLevel": "managedAppsWithPasteIn",
+                         "minimumRequiredOsVersion": "17.0"},
+            "findings": [{"severity": "warning", "code": "several-protection-policies", "key": null, "line": null,
+                          "message": "2 app protection policies target com.mattermost.rn ('Mattermost iOS protection',
+                                      'Contoso iOS apps'): a user in the groups of more than one gets the most
+                                      restrictive value of each setting among them",
+                          "hint": "keep one policy per app id, or assign them to groups that do not overlap"}]}]
 groups:
   description: The display name of every group id the assignments name.
   returned: always

@@ -277,6 +277,7 @@ KINDS: tuple[Kind, ...] = (
             "microsoft.graph.iosGeneralDeviceConfiguration": BOTH,
             "microsoft.graph.androidWorkProfileGeneralDeviceConfiguration": BOTH,
             "microsoft.graph.iosVpnConfiguration": BETA,
+            "microsoft.graph.iosikEv2VpnConfiguration": BETA,
             "microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration": BETA,
         },
         version_style="counter",

@@ -344,7 +344,8 @@ class IntuneProvider:
 
     def inventory(self, app_ids: Sequence[str] = catalog.APP_IDS) -> dict[str, Any]:
         """Mattermost's apps and every configuration that targets them or carries its keys,
-        MAM ones included, with findings."""
+        MAM ones included, the collection's device profiles and every app protection policy on
+        the apps, with findings."""
         apps = [raw for raw in self._list(objects.APPS) if objects.app_identifier(raw) in app_ids]
         app_ids_in_tenant = {raw["id"] for raw in apps}
         configurations = [
@@ -357,11 +358,15 @@ class IntuneProvider:
             if objects.carries_mattermost_keys(raw) or objects.targets_mattermost(raw, app_ids)
         ]
         described = [objects.describe_app(raw) for raw in apps]
+        profiles = objects.owned_device_profiles(self._list(objects.DEVICE_CONFIGS))
+        protections = objects.audit_app_protections(self._list(objects.IOS_PROTECTIONS), app_ids)
         return {
             "apps": described,
             "app_configurations": configurations,
             "managed_app_configurations": mam,
-            "groups": self._group_names(described + configurations),
+            "device_profiles": profiles,
+            "app_protections": protections,
+            "groups": self._group_names(described + configurations + profiles + protections),
         }
 
     def _group_names(self, items: Sequence[Mapping[str, Any]]) -> dict[str, str]:

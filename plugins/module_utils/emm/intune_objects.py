@@ -403,29 +403,40 @@ def _assignment_body(kind: str, assignment: Assignment, new_filter_id) -> dict[s
 # Device profiles and app protection ---------------------------------------------------------
 
 IOS_PROTECTION = "#microsoft.graph.iosManagedAppProtection"
-IOS_CUSTOM_PROFILE = profile_bodies.IOS_CUSTOM
 
 
 def _policy_assignments(spec, groups: Mapping[str, str]) -> tuple[Assignment, ...]:
     return tuple(Assignment(_target_key(target, groups)) for target in spec.groups)
 
 
+# Every Intune body a profile description can have, and whether the spec's platforms and
+# enrollment call for it.
+_PROFILE_BODIES = (
+    (profile_bodies.IOS_SUFFIX, profile_bodies.intune_ios_general, lambda spec: catalog.IOS in spec.platforms),
+    (profile_bodies.CUSTOM_PASSCODE_SUFFIX, profile_bodies.intune_ios_custom_passcode,
+     lambda spec: catalog.IOS in spec.platforms),
+    (profile_bodies.PER_APP_VPN_SUFFIX, profile_bodies.intune_ios_vpn, lambda spec: catalog.IOS in spec.platforms),
+    (profile_bodies.WORK_PROFILE_SUFFIX, profile_bodies.intune_work_profile,
+     lambda spec: catalog.ANDROID in spec.platforms and BYOD in spec.enrollment),
+    (profile_bodies.FULLY_MANAGED_SUFFIX, profile_bodies.intune_fully_managed,
+     lambda spec: catalog.ANDROID in spec.platforms and COMPANY_OWNED in spec.enrollment),
+)
+
+
 def desired_device_profiles(spec, groups: Mapping[str, str]) -> list[Desired]:
-    """The Intune device configurations of one profile description: native types where Graph has
-    them, a custom iOS profile carrying the generated .mobileconfig for the per-app VPN."""
-    builders = []
-    if catalog.IOS in spec.platforms:
-        builders += [profile_bodies.intune_ios_general, profile_bodies.intune_ios_custom]
-    if catalog.ANDROID in spec.platforms:
-        builders += [profile_bodies.intune_work_profile] if BYOD in spec.enrollment else []
-        builders += [profile_bodies.intune_fully_managed] if COMPANY_OWNED in spec.enrollment else []
-    bodies = [body for body in (build(spec.profile) for build in builders) if body is not None]
+    """The Intune device configurations of one profile description, each a native Intune type.
+    A body the description no longer calls for (a section, platform or enrollment dropped) is
+    wanted absent, so the one created earlier is removed rather than left assigned."""
     description = f"Device settings the Mattermost app relies on. {OWNER_MARKER}"
-    return [
-        Desired(DEVICE_CONFIGS, body["displayName"], {**body, "description": description},
-                _policy_assignments(spec, groups), present=spec.state == "present")
-        for body in bodies
-    ]
+    wishes = []
+    for suffix, build, applies in _PROFILE_BODIES:
+        body = build(spec.profile) if spec.state == "present" and applies(spec) else None
+        if body is None:
+            wishes.append(Desired(DEVICE_CONFIGS, spec.profile.name + suffix, {}, present=False))
+        else:
+            wishes.append(Desired(DEVICE_CONFIGS, body["displayName"], {**body, "description": description},
+                                  _policy_assignments(spec, groups)))
+    return wishes
 
 
 def protection_name(spec, app_id: str) -> str:
@@ -441,7 +452,13 @@ def desired_protections(spec, groups: Mapping[str, str]) -> list[Desired]:
     ]
 
 
+# Graph's "block" on too many PIN attempts locks the app until the user resets the PIN.
+_PIN_RETRIES_ACTION = {"reset_pin": "block", "wipe": "wipe"}
+
+
 def _protection_body(spec, app_id: str) -> dict[str, Any]:
+    """Options left unset are left out, so the engine neither compares nor overwrites them."""
+    offline_block = spec.offline_block_minutes
     body = {
         "@odata.type": IOS_PROTECTION,
         "displayName": protection_name(spec, app_id),
@@ -451,13 +468,37 @@ def _protection_body(spec, app_id: str) -> dict[str, Any]:
         "pinRequired": spec.pin_required,
         "minimumPinLength": spec.minimum_pin_length,
         "maximumPinRetries": spec.max_pin_retries,
+        "appActionIfMaximumPinRetriesExceeded": _PIN_RETRIES_ACTION[spec.max_pin_retries_action],
         "allowedOutboundClipboardSharingLevel": spec.clipboard,
+        "periodOfflineBeforeAccessCheck": _duration_from_minutes(offline_block) if offline_block else None,
         "periodOfflineBeforeWipeIsEnforced": f"P{spec.offline_wipe_days}D",
+        "minimumWipeOsVersion": spec.minimum_os_version_wipe,
         "minimumRequiredOsVersion": spec.minimum_os_version,
+        "minimumWarningOsVersion": spec.minimum_os_version_warning,
+        "minimumWipeAppVersion": spec.minimum_app_version_wipe,
         "minimumRequiredAppVersion": spec.minimum_app_version,
+        "minimumWarningAppVersion": spec.minimum_app_version_warning,
+        "appActionIfUnableToAuthenticateUser": spec.disabled_account_action,
+        **_jailbreak_check(spec.jailbroken_action),
         "apps": [app_id],
     }
     return {name: value for name, value in body.items() if value is not None}
+
+
+def _duration_from_minutes(minutes: int) -> str:
+    """An ISO 8601 duration in the form Graph reads back (720 minutes is PT12H, 1440 is P1D), so a
+    second run finds the same text: PT720M would be answered as PT12H and look changed."""
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    time = "".join(f"{count}{unit}" for count, unit in ((hours, "H"), (minutes, "M")) if count)
+    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
+
+
+def _jailbreak_check(action: str | None) -> dict[str, Any]:
+    """Intune's jailbreak check is deviceComplianceRequired; its action applies only with it on."""
+    if action is None:
+        return {}
+    return {"deviceComplianceRequired": True, "appActionIfDeviceComplianceRequired": action}
 
 
 # Managed devices ----------------------------------------------------------------------------
@@ -579,3 +620,54 @@ def audit_mam_configuration(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": raw.get("id"), "type": raw.get("@odata.type"), "display_name": raw.get("displayName"),
             "settings": _as_settings(entries),
             "findings": [channel] + [f.as_dict() for f in check_entries(entries, catalog.PLATFORMS)]}
+
+
+_GRAPH_TYPE_PREFIX = "#microsoft.graph."
+# Native iOS VPN types; with enablePerApp they tunnel only the apps bound to them.
+_PER_APP_VPN_TYPES = frozenset({profile_bodies.IOS_VPN, profile_bodies.IOS_IKEV2_VPN})
+_PROTECTION_SETTINGS = ("dataBackupBlocked", "appDataEncryptionType", "pinRequired",
+                        "allowedOutboundClipboardSharingLevel", "minimumRequiredOsVersion")
+
+
+def owned_device_profiles(raws: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The collection's own device configurations: the tenant's others are not Mattermost's business."""
+    items = (actual(DEVICE_CONFIGS, raw) for raw in raws)
+    return [_describe_device_profile(item) for item in items if item.owned]
+
+
+def _describe_device_profile(item: Actual) -> dict[str, Any]:
+    odata_type = item.body.get("@odata.type") or ""
+    return {"id": item.id, "display_name": item.name, "type": odata_type.removeprefix(_GRAPH_TYPE_PREFIX),
+            "assignments": [a.as_dict() for a in item.assignments],
+            "per_app_vpn": odata_type in _PER_APP_VPN_TYPES and bool(item.body.get("enablePerApp"))}
+
+
+def audit_app_protections(raws: Iterable[Mapping[str, Any]], app_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Every iOS app protection policy on a Mattermost app, whoever made it, with findings."""
+    policies = [_describe_protection(raw) for raw in raws if targets_mattermost(raw, app_ids)]
+    for policy in policies:
+        policy["findings"] = [_several_policies(app_id, policies) for app_id in policy["app_ids"]
+                              if app_id in app_ids and len(_protecting(app_id, policies)) > 1]
+    return policies
+
+
+def _describe_protection(raw: Mapping[str, Any]) -> dict[str, Any]:
+    item = actual(IOS_PROTECTIONS, raw)
+    return {"id": item.id, "display_name": item.name, "app_ids": item.body["apps"], "owned": item.owned,
+            "assignments": [a.as_dict() for a in item.assignments],
+            "settings": {name: raw.get(name) for name in _PROTECTION_SETTINGS}}
+
+
+def _protecting(app_id: str, policies: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [policy["display_name"] for policy in policies if app_id in policy["app_ids"]]
+
+
+def _several_policies(app_id: str, policies: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    names = _protecting(app_id, policies)
+    # Intune merges them per user, keeping the most restrictive value of each setting.
+    return {
+        "severity": "warning", "code": "several-protection-policies", "key": None, "line": None,
+        "message": f"{len(names)} app protection policies target {app_id} ({', '.join(map(repr, names))}): a user "
+                   "in the groups of more than one gets the most restrictive value of each setting among them",
+        "hint": "keep one policy per app id, or assign them to groups that do not overlap",
+    }

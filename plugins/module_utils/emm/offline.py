@@ -8,11 +8,13 @@ The directory is reviewable in Git, and re-running against it converges like a r
 
 Group and app ids are unknown offline, so they are written as readable placeholders
 (``<group:Sales>``, ``<ios:com.mattermost.rn>``) to be resolved on the real tenant.
+
+A device profile's iOS settings are also written as one .mobileconfig beside its JSON files, for
+review or for upload to an EMM that takes Apple profiles.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -22,7 +24,8 @@ from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import ca
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.intune import IntuneProvider
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ASSIGN, DELETE, Plan, ProviderError
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, GroupTarget
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, DeviceProfileSpec, GroupTarget
+from ansible_collections.mattermost.emm.plugins.module_utils.profiles import intune as profile_bodies
 
 PLAN_FILE = "plan.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -43,6 +46,8 @@ class OfflineProvider(IntuneProvider):
         super().__init__(client=None, settle_seconds=0)
         self.dest = dest
         self._placeholders: dict[str, dict] = {}
+        # iOS body's display name -> the profile's .mobileconfig (file name, bytes or None for none)
+        self._mobileconfigs: dict[str, tuple[str, bytes | None]] = {}
 
     def _list(self, kind: str) -> list[dict]:
         folder = os.path.join(self.dest, kind)
@@ -75,17 +80,27 @@ class OfflineProvider(IntuneProvider):
             found[catalog.IOS] = [{"id": f"<ios:{app_id}>", "@odata.type": objects.IOS_STORE_APP, "bundleId": app_id}]
         return found
 
+    def plan_device_profiles(self, spec: DeviceProfileSpec) -> Plan:
+        work = super().plan_device_profiles(spec)
+        wanted = spec.state == "present" and catalog.IOS in spec.platforms
+        mobileconfig = (profile_bodies.mobileconfig_file_name(spec.profile),
+                        profile_bodies.ios_mobileconfig(spec.profile) if wanted else None)
+        for suffix in profile_bodies.IOS_SUFFIXES:
+            self._mobileconfigs[spec.profile.name + suffix] = mobileconfig
+        return work
+
     def apply(self, work: Plan) -> list[dict[str, Any]]:
         results = []
         for op in work.operations:
             object_id = op.id or _file_id(op.kind, op.name)
             path = os.path.join(self.dest, object_id + ".json")
             if op.action == DELETE:
-                for stale in (path, path.removesuffix(".json") + ".mobileconfig"):
-                    if os.path.exists(stale):
-                        os.remove(stale)
+                if os.path.exists(path):  # a hand-edited id names no file
+                    os.remove(path)
             else:
                 self._write(path, object_id, op)
+            if op.action != ASSIGN:
+                self._sync_mobileconfig(op.name)
             results.append({"action": op.action, "kind": op.kind, "name": op.name, "id": object_id})
         if work.operations:
             self._write_file(os.path.join(self.dest, PLAN_FILE), _dump({"operations": results, "diff": work.diff()}))
@@ -100,15 +115,20 @@ class OfflineProvider(IntuneProvider):
             document = {**objects.payload(op.kind, op.after), "assignments": document.get("assignments", [])}
             if op.kind in objects.TARGETS_APPS:  # what the targetApps action would record
                 document["apps"] = objects.target_apps_payload(op.after)["apps"]
-            self._write_mobileconfig(path, document)
         document["id"] = object_id
         self._write_file(path, _dump(document))
 
-    def _write_mobileconfig(self, path: str, document: dict[str, Any]) -> None:
-        """A custom iOS profile also as the .mobileconfig it carries, for review or manual upload."""
-        if document.get("@odata.type") == objects.IOS_CUSTOM_PROFILE:
-            with open(path.removesuffix(".json") + ".mobileconfig", "wb") as handle:
-                handle.write(base64.b64decode(document["payload"]))
+    def _sync_mobileconfig(self, object_name: str) -> None:
+        """The .mobileconfig as the profile's iOS settings now are: written, or removed with the last of them."""
+        if object_name not in self._mobileconfigs:
+            return
+        file_name, data = self._mobileconfigs[object_name]
+        path = os.path.join(self.dest, objects.DEVICE_CONFIGS, file_name)
+        if data is not None:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        elif os.path.exists(path):
+            os.remove(path)
 
     @staticmethod
     def _read(path: str) -> dict[str, Any]:
@@ -127,4 +147,7 @@ class OfflineProvider(IntuneProvider):
     def inventory(self, app_ids=catalog.APP_IDS) -> dict[str, Any]:
         configurations = [objects.audit_configuration(raw) for raw in self._list(objects.CONFIGS)]
         apps = [objects.describe_app(raw) for raw in self._list(objects.APPS)]
-        return {"apps": apps, "app_configurations": configurations, "managed_app_configurations": [], "groups": {}}
+        profiles = objects.owned_device_profiles(self._list(objects.DEVICE_CONFIGS))
+        protections = objects.audit_app_protections(self._list(objects.IOS_PROTECTIONS), app_ids)
+        return {"apps": apps, "app_configurations": configurations, "managed_app_configurations": [],
+                "device_profiles": profiles, "app_protections": protections, "groups": {}}

@@ -98,8 +98,12 @@ class Operation:
 
 @dataclass
 class Plan:
+    """The operations that converge the tenant, and the id of every object wanted present
+    (None for one still to be created)."""
+
     operations: list[Operation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ids: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -149,6 +153,7 @@ def plan(desired: Iterable[Desired], actual: Iterable[Actual], *, purge_assignme
             raise DuplicateObjects(wish.kind, wish.name, [match.id for match in matches])
         current = matches[0] if matches else None
         if wish.present:
+            result.ids[(wish.kind, wish.name)] = current.id if current else None
             result.operations.extend(_converge(wish, current, purge_assignments))
         elif current is not None:
             _remove(current, result)

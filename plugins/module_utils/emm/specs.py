@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, Optional
 
 
@@ -212,6 +213,18 @@ class DeviceProfileSpec(_Spec):
         return parse(cls, {**fields, "profile": description})
 
 
+RemediationAction = Literal["block", "wipe"]
+_MINUTES_PER_DAY = 24 * 60
+# Intune's version format: major.minor, optionally .build and .revision.
+_DOTTED_VERSION = re.compile(r"[0-9]+(\.[0-9]+){1,3}")
+# Conditional launch by version, from the oldest threshold (wipe) to the newest (warn); each
+# threshold must be at or below the next one.
+_VERSION_LADDERS = (
+    ("minimum_os_version_wipe", "minimum_os_version", "minimum_os_version_warning"),
+    ("minimum_app_version_wipe", "minimum_app_version", "minimum_app_version_warning"),
+)
+
+
 class AppProtectionSpec(_Spec):
     """An Intune app protection policy for the Mattermost iOS app (one per app id)."""
 
@@ -224,10 +237,18 @@ class AppProtectionSpec(_Spec):
     pin_required: bool = True
     minimum_pin_length: int = 6
     max_pin_retries: int = 5
+    max_pin_retries_action: Literal["reset_pin", "wipe"] = "reset_pin"
     clipboard: Literal["allApps", "managedAppsWithPasteIn", "managedApps", "blocked"] = "managedAppsWithPasteIn"
     minimum_os_version: Optional[str] = None
+    minimum_os_version_warning: Optional[str] = None
+    minimum_os_version_wipe: Optional[str] = None
     minimum_app_version: Optional[str] = None
+    minimum_app_version_warning: Optional[str] = None
+    minimum_app_version_wipe: Optional[str] = None
+    offline_block_minutes: Optional[int] = None
     offline_wipe_days: int = 90
+    jailbroken_action: Optional[RemediationAction] = None
+    disabled_account_action: Optional[RemediationAction] = None
     groups: tuple[GroupTarget, ...] = ()
     state: Literal["present", "absent"] = "present"
 
@@ -238,9 +259,42 @@ class AppProtectionSpec(_Spec):
             raise ValueError(ANDROID_PROTECTS_NOTHING)
         return platforms
 
-    @field_validator("minimum_pin_length", "max_pin_retries", "offline_wipe_days")
+    @field_validator("minimum_pin_length", "max_pin_retries", "offline_wipe_days", "offline_block_minutes")
     @classmethod
-    def _positive(cls, value: int) -> int:
-        if value < 1:
+    def _positive(cls, value: Optional[int]) -> Optional[int]:
+        if value is not None and value < 1:
             raise ValueError(f"must be at least 1, got {value}")
         return value
+
+    @field_validator(*(name for names in _VERSION_LADDERS for name in names))
+    @classmethod
+    def _dotted_version(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _DOTTED_VERSION.fullmatch(value):
+            raise ValueError("must be a version such as 16.4 or 2.20.1: 2 to 4 numbers separated by dots")
+        return value
+
+    @model_validator(mode="after")
+    def _versions_in_order(self) -> AppProtectionSpec:
+        for ladder in _VERSION_LADDERS:
+            given = [(name, getattr(self, name)) for name in ladder if getattr(self, name) is not None]
+            for (lower, low), (higher, high) in zip(given, given[1:]):
+                if _version_key(low) > _version_key(high):
+                    raise ValueError(f"{lower} {low!r} is above {higher} {high!r}; allowed: {' <= '.join(ladder)}")
+        return self
+
+    @model_validator(mode="after")
+    def _offline_block_before_wipe(self) -> AppProtectionSpec:
+        wipe_minutes = self.offline_wipe_days * _MINUTES_PER_DAY
+        if self.offline_block_minutes is not None and self.offline_block_minutes >= wipe_minutes:
+            raise ValueError(f"offline_block_minutes {self.offline_block_minutes} must be less than offline_wipe_days "
+                             f"in minutes ({self.offline_wipe_days} days = {wipe_minutes} minutes): access is blocked "
+                             "before the data is wiped")
+        return self
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """Compares numerically and ignores trailing zeros: 16.4 == 16.4.0 < 16.10."""
+    numbers = [int(part) for part in version.split(".")]
+    while numbers and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)

@@ -8,9 +8,11 @@ Each function returns None when the description has nothing for that body. Prope
 enum values are those of Microsoft's Graph type descriptions:
 
 - ``iosGeneralDeviceConfiguration`` (v1.0): passcode and restrictions;
-- ``iosCustomConfiguration`` (v1.0): what has no native v1.0 field, the per-app VPN, as a
-  .mobileconfig (the native ``iosVpnConfiguration`` is beta only). Bind the Mattermost app to it
-  in the app's assignment (its VPN setting), which gives the app the payload's VPNUUID;
+- ``iosCustomConfiguration`` (v1.0): the passcode policy as a generated .mobileconfig, only when
+  Intune's native passcode settings cannot hold it (a minimum length above 14);
+- ``iosikEv2VpnConfiguration`` or ``iosVpnConfiguration`` (beta only) with ``enablePerApp``:
+  the per-app VPN. Intune binds an app to it only through the app's assignment
+  (``vpnConfigurationId``), which takes a native VPN profile, not a custom one;
 - ``androidWorkProfileGeneralDeviceConfiguration`` (v1.0): the work profile's own password,
   screen capture and cross-profile copy and paste;
 - ``androidDeviceOwnerGeneralDeviceConfiguration`` (beta only): fully managed devices.
@@ -27,15 +29,26 @@ from typing import Any, Mapping
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import Problem
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles import apple
-from ansible_collections.mattermost.emm.plugins.module_utils.profiles.model import DeviceProfile, Passcode, ProfileError
+from ansible_collections.mattermost.emm.plugins.module_utils.profiles.model import DeviceProfile, ProfileError
 
 IOS_GENERAL = "#microsoft.graph.iosGeneralDeviceConfiguration"
 IOS_CUSTOM = "#microsoft.graph.iosCustomConfiguration"
+IOS_VPN = "#microsoft.graph.iosVpnConfiguration"
+IOS_IKEV2_VPN = "#microsoft.graph.iosikEv2VpnConfiguration"
 ANDROID_WORK_PROFILE = "#microsoft.graph.androidWorkProfileGeneralDeviceConfiguration"
 ANDROID_FULLY_MANAGED = "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration"
-API_VERSION = {IOS_GENERAL: "v1.0", IOS_CUSTOM: "v1.0", ANDROID_WORK_PROFILE: "v1.0", ANDROID_FULLY_MANAGED: "beta"}
+API_VERSION = {IOS_GENERAL: "v1.0", IOS_CUSTOM: "v1.0", IOS_VPN: "beta", IOS_IKEV2_VPN: "beta", ANDROID_WORK_PROFILE: "v1.0",
+               ANDROID_FULLY_MANAGED: "beta"}
+# Display names are the profile's name and one of these: each body's identity.
+IOS_SUFFIX = " - iOS"
+CUSTOM_PASSCODE_SUFFIX = " - iOS passcode"
+PER_APP_VPN_SUFFIX = " - iOS per-app VPN"
+WORK_PROFILE_SUFFIX = " - Android work profile"
+FULLY_MANAGED_SUFFIX = " - Android fully managed"
+IOS_SUFFIXES = (IOS_SUFFIX, CUSTOM_PASSCODE_SUFFIX, PER_APP_VPN_SUFFIX)
+# Intune's per-app VPN reaches the vendor's app through connection type customVpn.
+_PROVIDER_TYPE = {"packet-tunnel": "packetTunnel", "app-proxy": "appProxy"}
 
-# Intune's passcodeMinimumLength takes 4 to 14, where Apple's minLength goes to 16.
 IOS_MAX_PASSCODE_LENGTH = 14
 
 # passcodeRequiredType (requiredPasswordType) uses the description's own words: numeric, alphanumeric.
@@ -68,26 +81,82 @@ _DEVICE_OWNER_PASSWORD = {
 
 def intune_ios_general(profile: DeviceProfile) -> dict[str, Any] | None:
     """``iosGeneralDeviceConfiguration`` (v1.0) for the passcode and restrictions."""
-    if profile.passcode is None and profile.restrictions is None:
+    passcode = profile.passcode if _native_passcode(profile) else None
+    if passcode is None and profile.restrictions is None:
         return None
     fields = _fields(profile.restrictions, _IOS_RESTRICTIONS)
-    if profile.passcode is not None:
-        _check_ios_length(profile.passcode)
-        fields.update(passcodeRequired=True, **_fields(profile.passcode, _IOS_PASSCODE))
-    return _body(IOS_GENERAL, f"{profile.name} - iOS", fields)
+    if passcode is not None:
+        fields.update(passcodeRequired=True, **_fields(passcode, _IOS_PASSCODE))
+    return _body(IOS_GENERAL, profile.name + IOS_SUFFIX, fields)
 
 
-def intune_ios_custom(profile: DeviceProfile) -> dict[str, Any] | None:
-    """``iosCustomConfiguration`` (v1.0) carrying the per-app VPN as a .mobileconfig."""
-    if profile.per_app_vpn is None:
+def intune_ios_custom_passcode(profile: DeviceProfile) -> dict[str, Any] | None:
+    """``iosCustomConfiguration`` (v1.0) carrying the passcode policy as a .mobileconfig, for a
+    policy Intune's native passcode settings cannot hold. It has its own name, so its UUIDs
+    differ from those of the profile's full .mobileconfig."""
+    if profile.passcode is None or _native_passcode(profile):
         return None
-    # Same name, so the same VPNUUID as the full .mobileconfig; the rest goes natively.
-    vpn_only = profile.model_copy(update={"passcode": None, "restrictions": None, "android": None})
-    return _body(IOS_CUSTOM, f"{profile.name} - iOS per-app VPN", {
-        "payloadName": profile.name,
-        "payloadFileName": f"{_file_stem(profile.name)}.mobileconfig",
-        "payload": base64.b64encode(apple.render(vpn_only)).decode("ascii"),
+    name = profile.name + CUSTOM_PASSCODE_SUFFIX
+    passcode_only = DeviceProfile(name=name, organization=profile.organization, passcode=profile.passcode)
+    return _body(IOS_CUSTOM, name, {
+        "payloadName": name,
+        "payloadFileName": f"{_file_stem(name)}.mobileconfig",
+        "payload": base64.b64encode(apple.render(passcode_only)).decode("ascii"),
     })
+
+
+def _native_passcode(profile: DeviceProfile) -> bool:
+    # Intune's passcodeMinimumLength takes 4 to 14, where Apple's minLength goes to 16.
+    return profile.passcode is not None and profile.passcode.min_length <= IOS_MAX_PASSCODE_LENGTH
+
+
+def per_app_vpn_name(profile_name: str) -> str:
+    """The display name of a profile's per-app VPN: the object an app assignment binds to."""
+    return profile_name + PER_APP_VPN_SUFFIX
+
+
+def intune_ios_vpn(profile: DeviceProfile) -> dict[str, Any] | None:
+    """The per-app VPN as Intune's native VPN profile (beta only).
+
+    Intune chooses the IKEv2 client identifier itself (device FQDN, certificate subject or none),
+    so ``local_identifier`` reaches devices only through the .mobileconfig.
+    """
+    vpn = profile.per_app_vpn
+    if vpn is None:
+        return None
+    if not vpn.on_demand:
+        raise ProfileError([Problem("per_app_vpn.on_demand", (
+            "per_app_vpn.on_demand: value False cannot be expressed in Intune, whose per-app VPN always connects "
+            "when a bound app opens a connection; keep it true, or deploy the .mobileconfig instead"
+        ))])
+    common = {
+        "connectionName": vpn.connection_name,
+        "server": {"address": vpn.server, "description": vpn.connection_name, "isDefaultServer": True},
+        "enablePerApp": True,
+        "enableSplitTunneling": False,  # only the bound apps' traffic enters a per-app tunnel anyway
+        "authenticationMethod": "usernameAndPassword",
+    }
+    if vpn.vpn_type == "ikev2":
+        return _body(IOS_IKEV2_VPN, per_app_vpn_name(profile.name), {
+            **common, "connectionType": "ikEv2", "clientAuthenticationType": "userAuthentication",
+            "enableEAP": True, "remoteIdentifier": vpn.remote_identifier,
+        })
+    return _body(IOS_VPN, per_app_vpn_name(profile.name), {
+        **common, "connectionType": "customVpn", "identifier": vpn.provider_bundle_id,
+        "providerType": _PROVIDER_TYPE[vpn.provider_type],
+    })
+
+
+def ios_mobileconfig(profile: DeviceProfile) -> bytes | None:
+    """The profile's iOS settings as one .mobileconfig, for review or for an EMM without these
+    native types (None without iOS settings). Its file name is :func:`mobileconfig_file_name`."""
+    if profile.passcode is None and profile.restrictions is None and profile.per_app_vpn is None:
+        return None
+    return apple.render(profile)
+
+
+def mobileconfig_file_name(profile: DeviceProfile) -> str:
+    return f"{_file_stem(profile.name)}.mobileconfig"
 
 
 def intune_work_profile(profile: DeviceProfile) -> dict[str, Any] | None:
@@ -101,7 +170,7 @@ def intune_work_profile(profile: DeviceProfile) -> dict[str, Any] | None:
         "workProfilePasswordMinimumLength": android.password_min_length,
         "workProfilePasswordSignInFailureCountBeforeFactoryReset": android.max_failed_attempts,
     } if android.requires_password else {}
-    return _body(ANDROID_WORK_PROFILE, f"{profile.name} - Android work profile", {
+    return _body(ANDROID_WORK_PROFILE, profile.name + WORK_PROFILE_SUFFIX, {
         **password,
         "workProfileBlockScreenCapture": android.block_screen_capture,
         "workProfileBlockCrossProfileCopyPaste": android.block_cross_profile_copy_paste,
@@ -118,7 +187,7 @@ def intune_fully_managed(profile: DeviceProfile) -> dict[str, Any] | None:
         "passwordMinimumLength": android.password_min_length,
         "passwordSignInFailureCountBeforeFactoryReset": android.max_failed_attempts,
     } if android.requires_password else {}
-    return _body(ANDROID_FULLY_MANAGED, f"{profile.name} - Android fully managed", {
+    return _body(ANDROID_FULLY_MANAGED, profile.name + FULLY_MANAGED_SUFFIX, {
         **password,
         "screenCaptureBlocked": android.block_screen_capture,
     })
@@ -132,14 +201,6 @@ def _body(odata_type: str, display_name: str, fields: Mapping[str, Any]) -> dict
 def _fields(section: Any, names: Mapping[str, str]) -> dict[str, Any]:
     """Graph field -> value, for each description option in `names` ({} without the section)."""
     return {graph: getattr(section, option) for option, graph in names.items()} if section is not None else {}
-
-
-def _check_ios_length(passcode: Passcode) -> None:
-    if passcode.min_length > IOS_MAX_PASSCODE_LENGTH:
-        raise ProfileError([Problem("passcode.min_length", (
-            f"passcode.min_length: value {passcode.min_length} is more than Intune's iOS device restrictions take "
-            f"(passcodeMinimumLength: 4 to {IOS_MAX_PASSCODE_LENGTH}); lower it, or deploy the .mobileconfig instead"
-        ))])
 
 
 def _file_stem(name: str) -> str:

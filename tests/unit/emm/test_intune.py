@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The Intune provider against the Graph emulator, over real HTTP: convergence, idempotence,
-faults, ownership, console edits, semantic comparison and the audit."""
+faults, ownership, console edits, semantic comparison and the audit (with the offline provider's)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,15 @@ import pytest
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import OfflineProvider
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ASSIGN, DuplicateObjects, ProviderError
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, SpecError, parse
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
+    AppConfigSpec,
+    AppProtectionSpec,
+    AppSpec,
+    SpecError,
+    parse,
+)
 from tests.emulator import run_emulator
 
 CORP = "Mattermost corporate"
@@ -495,3 +502,116 @@ def test_inventory_reports_console_mistakes_the_mam_channel_and_group_names(emul
     assert found["groups"] == {tenant[CORP]: CORP}
     assert {app["app_id"] for app in found["apps"]} == {APP_ID}
     assert emulator.writes() == []
+
+
+# Audit: device profiles and app protection ----------------------------------------------------
+
+OUTLOOK_ID = "com.microsoft.Office.Outlook"
+IOS_VPN = "#microsoft.graph.iosVpnConfiguration"
+IOS_GENERAL = "#microsoft.graph.iosGeneralDeviceConfiguration"
+OWNED = f"Made by the collection. {objects.OWNER_MARKER}"
+PROTECTION_SETTINGS = {"dataBackupBlocked": True, "appDataEncryptionType": "whenDeviceLocked", "pinRequired": True,
+                       "allowedOutboundClipboardSharingLevel": "managedAppsWithPasteIn", "minimumRequiredOsVersion": "17.0"}
+CONSOLE_SETTINGS = {"dataBackupBlocked": False, "appDataEncryptionType": "afterDeviceRestart", "pinRequired": False,
+                    "allowedOutboundClipboardSharingLevel": "allApps", "minimumRequiredOsVersion": "16.0"}
+
+
+def assigned(*targets):
+    """Graph assignments from (group id, exclude) pairs."""
+    kinds = {False: "#microsoft.graph.groupAssignmentTarget", True: "#microsoft.graph.exclusionGroupAssignmentTarget"}
+    return [{"target": {"@odata.type": kinds[exclude], "groupId": group_id}} for group_id, exclude in targets]
+
+
+def protected_apps(*bundle_ids):
+    return [{"@odata.type": "#microsoft.graph.managedMobileApp", "mobileAppIdentifier": {
+        "@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": bundle_id}} for bundle_id in bundle_ids]
+
+
+def several_policies(app_id, *names):
+    listed = ", ".join(repr(name) for name in names)
+    return {"severity": "warning", "code": "several-protection-policies", "key": None, "line": None,
+            "message": f"{len(names)} app protection policies target {app_id} ({listed}): a user in the groups of "
+                       "more than one gets the most restrictive value of each setting among them",
+            "hint": "keep one policy per app id, or assign them to groups that do not overlap"}
+
+
+def test_inventory_lists_owned_device_profiles_and_every_protection_of_the_app(emulator):
+    users, contractors, finance = (item["id"] for item in emulator.seed(
+        groups=[group(CORP), group("Contractors"), group("Finance")])["groups"])
+    profiles = emulator.seed(deviceConfigurations=[
+        {"@odata.type": IOS_GENERAL, "displayName": "Mattermost security - iOS", "description": OWNED,
+         "passcodeMinimumLength": 6, "assignments": assigned((users, False), (contractors, True))},
+        {"@odata.type": IOS_VPN, "displayName": "Mattermost security - iOS per-app VPN", "description": OWNED,
+         "enablePerApp": True, "assignments": assigned((users, False))},
+        {"@odata.type": IOS_GENERAL, "displayName": "Finance baseline", "description": "made in the console",
+         "assignments": assigned((finance, False))},
+    ])["deviceConfigurations"]
+    policies = emulator.seed(iosManagedAppProtections=[
+        {"displayName": "Mattermost iOS protection", "description": OWNED, **PROTECTION_SETTINGS,
+         "apps": protected_apps("com.mattermost.rn"), "assignments": assigned((users, False))},
+        {"displayName": "Contractor apps", "description": None, **CONSOLE_SETTINGS,
+         "apps": protected_apps(OUTLOOK_ID, "com.mattermost.rn"), "assignments": assigned((contractors, False))},
+        {"displayName": "Beta testers", "description": OWNED, **PROTECTION_SETTINGS,
+         "apps": protected_apps("com.mattermost.rnbeta"), "assignments": assigned((users, False))},
+        {"displayName": "Outlook only", "apps": protected_apps(OUTLOOK_ID), "assignments": assigned((finance, False))},
+    ])["iosManagedAppProtections"]
+    emulator.clear_requests()
+
+    found = connect(emulator).inventory()
+
+    assert found["device_profiles"] == [
+        {"id": profiles[0]["id"], "display_name": "Mattermost security - iOS", "type": "iosGeneralDeviceConfiguration",
+         "assignments": [{"target": f"include:{users}"}, {"target": f"exclude:{contractors}"}], "per_app_vpn": False},
+        {"id": profiles[1]["id"], "display_name": "Mattermost security - iOS per-app VPN", "type": "iosVpnConfiguration",
+         "assignments": [{"target": f"include:{users}"}], "per_app_vpn": True},
+    ]
+    assert found["app_protections"] == [
+        {"id": policies[0]["id"], "display_name": "Mattermost iOS protection", "app_ids": ["com.mattermost.rn"],
+         "owned": True, "assignments": [{"target": f"include:{users}"}], "settings": PROTECTION_SETTINGS,
+         "findings": [several_policies("com.mattermost.rn", "Mattermost iOS protection", "Contractor apps")]},
+        {"id": policies[1]["id"], "display_name": "Contractor apps", "app_ids": ["com.mattermost.rn", OUTLOOK_ID],
+         "owned": False, "assignments": [{"target": f"include:{contractors}"}],
+         "settings": CONSOLE_SETTINGS,
+         "findings": [several_policies("com.mattermost.rn", "Mattermost iOS protection", "Contractor apps")]},
+        {"id": policies[2]["id"], "display_name": "Beta testers", "app_ids": ["com.mattermost.rnbeta"], "owned": True,
+         "assignments": [{"target": f"include:{users}"}], "settings": PROTECTION_SETTINGS, "findings": []},
+    ]
+    # Finance is named only by what is not Mattermost's: the console's profile and Outlook's policy.
+    assert found["groups"] == {users: CORP, contractors: "Contractors"}
+    assert emulator.writes() == []
+
+
+def keep_offline(dest, document):
+    """A hand-made object in an offline provider's directory, where its id says."""
+    path = dest / f"{document['id']}.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def test_offline_inventory_lists_the_same_from_its_directory(tmp_path):
+    provider = OfflineProvider(str(tmp_path))
+    provider.apply(provider.plan_app_protection(parse(AppProtectionSpec, {
+        "name": "Mattermost iOS protection", "app_ids": ["com.mattermost.rn", "com.mattermost.rnbeta"],
+        "minimum_os_version": "17.0", "groups": [{"group": CORP}]})))
+    for name, description in (("Mattermost_VPN", OWNED), ("Console_VPN", "made by hand")):
+        keep_offline(tmp_path, {"id": f"{objects.DEVICE_CONFIGS}/{name}", "@odata.type": IOS_VPN, "displayName": name,
+                                "description": description, "enablePerApp": True, "assignments": []})
+    keep_offline(tmp_path, {"id": f"{objects.IOS_PROTECTIONS}/Console", "displayName": "Console", "description": "made by hand",
+                            "apps": protected_apps("com.mattermost.rnbeta"), "assignments": []})
+
+    found = OfflineProvider(str(tmp_path)).inventory()
+
+    assert found["device_profiles"] == [{"id": f"{objects.DEVICE_CONFIGS}/Mattermost_VPN", "display_name": "Mattermost_VPN",
+                                         "type": "iosVpnConfiguration", "assignments": [], "per_app_vpn": True}]
+    summary = {policy["display_name"]: (policy["app_ids"], policy["owned"], policy["assignments"],
+                                        [finding["code"] for finding in policy["findings"]])
+               for policy in found["app_protections"]}
+    assert summary == {
+        "Console": (["com.mattermost.rnbeta"], False, [], ["several-protection-policies"]),
+        "Mattermost iOS protection": (["com.mattermost.rn"], True, [{"target": f"include:<group:{CORP}>"}], []),
+        "Mattermost iOS protection (beta)": (["com.mattermost.rnbeta"], True, [{"target": f"include:<group:{CORP}>"}],
+                                             ["several-protection-policies"]),
+    }
+    settings = {policy["display_name"]: policy["settings"] for policy in found["app_protections"]}
+    assert settings["Mattermost iOS protection"] == PROTECTION_SETTINGS
+    assert settings["Console"] == dict.fromkeys(PROTECTION_SETTINGS)

@@ -7,7 +7,6 @@ and the offline provider's .mobileconfig files."""
 
 from __future__ import annotations
 
-import base64
 import json
 import plistlib
 from collections import Counter
@@ -41,7 +40,7 @@ PROFILE = {
 }
 PROFILE_TYPES = {
     "Mattermost device security - iOS": "#microsoft.graph.iosGeneralDeviceConfiguration",
-    "Mattermost device security - iOS per-app VPN": objects.IOS_CUSTOM_PROFILE,
+    "Mattermost device security - iOS per-app VPN": "#microsoft.graph.iosikEv2VpnConfiguration",
     "Mattermost device security - Android work profile": "#microsoft.graph.androidWorkProfileGeneralDeviceConfiguration",
     "Mattermost device security - Android fully managed": "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration",
 }
@@ -282,28 +281,77 @@ def test_devices_must_be_named_and_must_exist(emulator, devices):
     assert emulator.writes() == []
 
 
-# Offline: the .mobileconfig beside the custom profile ---------------------------------------------
+# Sections dropped from a description, and the offline .mobileconfig --------------------------------
 
-def offline_run(dest):
+def test_a_section_dropped_from_the_description_removes_its_profile(emulator, users):
+    deploy(emulator)
+    emulator.clear_requests()
+    provider = connect(emulator)
+    work = provider.plan_device_profiles(profile_spec(per_app_vpn=None))
+    provider.apply(work)
+
+    assert [(op.action, op.name) for op in work.operations] == [("delete", "Mattermost device security - iOS per-app VPN")]
+    assert set(by_name(emulator, "deviceConfigurations")) == set(PROFILE_TYPES) - {"Mattermost device security - iOS per-app VPN"}
+
+
+def test_a_passcode_beyond_intune_travels_as_a_custom_profile_and_back_when_it_fits(emulator, users):
+    long = {**PROFILE["passcode"], "min_length": 16}
+    provider = connect(emulator)
+    provider.apply(provider.plan_device_profiles(profile_spec(passcode=long)))
+    custom = by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS passcode"]
+
+    assert custom["@odata.type"] == "#microsoft.graph.iosCustomConfiguration"
+    assert "passcodeMinimumLength" not in by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS"]
+    assert connect(emulator).plan_device_profiles(profile_spec(passcode=long)).operations == []
+
+    provider = connect(emulator)
+    work = provider.plan_device_profiles(profile_spec())
+    provider.apply(work)
+    assert sorted((op.action, op.name) for op in work.operations) == [
+        ("delete", "Mattermost device security - iOS passcode"), ("update", "Mattermost device security - iOS")]
+    assert by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS"]["passcodeMinimumLength"] == 6
+
+
+def test_a_dropped_section_is_left_alone_when_someone_else_made_it(emulator, users):
+    emulator.seed(deviceConfigurations=[{"@odata.type": "#microsoft.graph.iosikEv2VpnConfiguration",
+                                         "displayName": "Mattermost device security - iOS per-app VPN"}])
+    work = connect(emulator).plan_device_profiles(profile_spec(per_app_vpn=None))
+
+    assert not [op for op in work.operations if op.action == "delete"]
+    assert any("was not created by this collection" in warning for warning in work.warnings)
+
+
+def offline_run(dest, **profile):
     provider = OfflineProvider(str(dest))
-    provider.apply(provider.plan_device_profiles(profile_spec()))
+    provider.apply(provider.plan_device_profiles(profile_spec(**profile)))
     return dest / "deviceConfigurations"
 
 
-def test_offline_writes_a_valid_mobileconfig_binding_the_app_to_the_per_app_vpn(tmp_path):
+def test_offline_writes_the_native_bodies_and_one_mobileconfig_of_the_ios_settings(tmp_path):
     folder = offline_run(tmp_path / "first")
-    stem = "Mattermost_device_security_-_iOS_per-app_VPN"
-    document = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
-    data = (folder / f"{stem}.mobileconfig").read_bytes()
+    vpn = json.loads((folder / "Mattermost_device_security_-_iOS_per-app_VPN.json").read_text(encoding="utf-8"))
+    data = (folder / "Mattermost-device-security.mobileconfig").read_bytes()
 
-    assert document["@odata.type"] == objects.IOS_CUSTOM_PROFILE
-    assert base64.b64decode(document["payload"]) == data
+    assert vpn["@odata.type"] == "#microsoft.graph.iosikEv2VpnConfiguration" and vpn["enablePerApp"] is True
     profile = plistlib.loads(data)
-    (vpn,) = [payload for payload in profile["PayloadContent"] if payload["PayloadType"] == apple.PER_APP_VPN]
+    assert sorted(payload["PayloadType"] for payload in profile["PayloadContent"]) == sorted(
+        [apple.PASSCODE, apple.RESTRICTIONS, apple.PER_APP_VPN])
+    (payload,) = [payload for payload in profile["PayloadContent"] if payload["PayloadType"] == apple.PER_APP_VPN]
     binding = apple.app_attributes(profile_spec().profile)
-    assert list(binding) == ["com.mattermost.rn"] and binding["com.mattermost.rn"]["VPNUUID"] == vpn["VPNUUID"]
-    assert apple.parse(data).per_app_vpn.app_bundle_ids == ("com.mattermost.rn",)
+    assert list(binding) == ["com.mattermost.rn"] and binding["com.mattermost.rn"]["VPNUUID"] == payload["VPNUUID"]
+    assert apple.parse(data) == profile_spec().profile.model_copy(update={"android": None})
     assert sorted(path.suffix for path in folder.iterdir()) == [".json"] * len(PROFILE_TYPES) + [".mobileconfig"]
+
+
+def test_offline_keeps_the_mobileconfig_in_step_with_the_ios_settings(tmp_path):
+    offline_run(tmp_path)
+    folder = offline_run(tmp_path, per_app_vpn=None)
+    payloads = plistlib.loads((folder / "Mattermost-device-security.mobileconfig").read_bytes())["PayloadContent"]
+    assert sorted(payload["PayloadType"] for payload in payloads) == sorted([apple.PASSCODE, apple.RESTRICTIONS])
+
+    offline_run(tmp_path, passcode=None, restrictions=None, per_app_vpn=None)
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "Mattermost_device_security_-_Android_fully_managed.json", "Mattermost_device_security_-_Android_work_profile.json"]
 
 
 def test_offline_rendering_twice_gives_identical_bytes_and_converges(tmp_path):

@@ -16,6 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
 INVENTORY = REPO_ROOT / "playbooks" / "inventory"
 HOST = "example_org"
+TUNNEL = {"connection_name": "Tunnel", "server": "vpn.example.com", "vpn_type": "ikev2", "local_identifier": "me"}
 DOCUMENTS = sorted([
     "mattermost-appconfig.xml", "mattermost-ios.plist",
     "mattermost-android-managed-properties.json", "mattermost-android-amapi.json",
@@ -34,6 +35,16 @@ def runs(playbook_runner):
         "hosts": {
             "bad_platform": {"mattermost_platforms": ["windows"], "mattermost_config": {"serverUrl": "https://chat.example.com"}},
             "bad_config": {"mattermost_config": "not a dict"},
+            "vpn_not_awaited": {
+                "mattermost_config": {"serverUrl": "https://chat.example.com", "useVPN": True},
+                "mattermost_app_configurations": [{"name": "Personal", "config": {"useVPN": False}}],
+                "mattermost_device_profiles": [{"name": "Tunnel", "per_app_vpn": TUNNEL}],
+            },
+            "two_vpns": {
+                "mattermost_config": {"serverUrl": "https://chat.example.com", "useVPN": True},
+                "mattermost_device_profiles": [{"name": "Tunnel A", "per_app_vpn": TUNNEL},
+                                               {"name": "Tunnel B", "per_app_vpn": TUNNEL}],
+            },
         },
         "vars": {
             "ansible_connection": "local",
@@ -99,9 +110,25 @@ def test_argument_spec_rejects_bad_input_before_anything_runs(rejected, host, ex
     assert result["stats"][host]["failures"] == 1
     ran = result.statuses(host)
     validation = "mattermost.emm.appconfig : Validating arguments against arg spec 'main' - Render and validate the Mattermost mobile app configuration"
-    # The include itself, then the failed validation: no task of the role ran.
-    assert ran == {"Render and validate the Mattermost AppConfig documents": "ok", validation: "failed"}
+    # The site's VPN check (nothing to check here), the include itself, then the failed validation:
+    # no task of the role ran.
+    assert ran == {"Check that the app's configuration matches the per-app VPN before anything changes": "skipped",
+                   "Render and validate the Mattermost AppConfig documents": "ok", validation: "failed"}
     task = result.task(validation, host)
     for text in expected:
         assert text in task["msg"]
     assert not build.exists()
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("vpn_not_awaited", ["Personal:", "Tunnel", "useVPN to true"]),
+    ("two_vpns", ["Tunnel A, Tunnel B", "mattermost_app_vpn_profile"]),
+])
+def test_site_refuses_a_per_app_vpn_the_app_configuration_does_not_wait_for(rejected, host, expected):
+    result, build = rejected
+    check = "Check that the app's configuration matches the per-app VPN before anything changes"
+    assert result.statuses(host) == {check: "failed"}
+    message = result.task(check, host)["results"][-1]["msg"]
+    for text in expected:
+        assert text in message
+    assert not (build / host).exists()

@@ -34,6 +34,7 @@ INTUNE_MAM_KEYS = {"IntuneMAMUPN", "IntuneMAMOID", "IntuneMAMDeviceID"}
 IOS_GENERAL = "#microsoft.graph.iosGeneralDeviceConfiguration"
 WORK_PROFILE = "#microsoft.graph.androidWorkProfileGeneralDeviceConfiguration"
 FULLY_MANAGED = "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration"
+IOS_IKEV2_VPN = "#microsoft.graph.iosikEv2VpnConfiguration"
 
 
 def inventory_vars(scenario: str) -> dict[str, Any]:
@@ -145,6 +146,8 @@ def test_company_owned_installs_configures_and_secures_corporate_devices(outcome
         objects.IOS_STORE_APP: {corporate: "required"}, objects.ANDROID_STORE_APP: {corporate: "required"}}
     (settings,) = [a["settings"] for a in apps[objects.IOS_STORE_APP]["assignments"]]
     assert settings["preventManagedAppBackup"] is True and settings["uninstallOnDeviceRemoval"] is True
+    vpn = outcome.by_name("deviceConfigurations")["Mattermost corporate device security - iOS per-app VPN"]
+    assert vpn["enablePerApp"] is True and settings["vpnConfigurationId"] == vpn["id"]
     assert len(configs) == 2
     assert ios["@odata.type"] == objects.IOS_CONFIG and ios["targetedMobileApps"] == [apps[objects.IOS_STORE_APP]["id"]]
     assert targets(ios) == [(corporate, personal_filter(outcome), "exclude")]
@@ -153,7 +156,7 @@ def test_company_owned_installs_configures_and_secures_corporate_devices(outcome
     assert android["targetedMobileApps"] == [apps[objects.ANDROID_STORE_APP]["id"]]
     assert targets(android) == [(corporate, None, None)]
     profiles = outcome.by_name("deviceConfigurations")
-    assert sorted(item["@odata.type"] for item in profiles.values()) == sorted([IOS_GENERAL, objects.IOS_CUSTOM_PROFILE, FULLY_MANAGED])
+    assert sorted(item["@odata.type"] for item in profiles.values()) == sorted([IOS_GENERAL, IOS_IKEV2_VPN, FULLY_MANAGED])
     assert {name: targets(item) for name, item in profiles.items()} == {name: [(corporate, None, None)] for name in profiles}
     assert outcome.state["iosManagedAppProtections"] == []
 

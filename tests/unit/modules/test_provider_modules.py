@@ -54,6 +54,33 @@ def group_ids(item):
     return sorted(assignment["target"]["groupId"] for assignment in item["assignments"])
 
 
+def security_objects(groups):
+    """Device profiles and app protection already in the tenant: the collection's own, and a
+    colleague's made in the console (its app protection also covering the Mattermost app)."""
+    def assigned(name):
+        return [{"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": groups[name]}}]
+
+    def protecting(*bundle_ids):
+        return [{"mobileAppIdentifier": {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": bundle_id}}
+                for bundle_id in bundle_ids]
+
+    owned = f"Mattermost security. {objects.OWNER_MARKER}"
+    return {
+        "deviceConfigurations": [
+            {"@odata.type": "#microsoft.graph.iosVpnConfiguration", "displayName": "Mattermost VPN", "description": owned,
+             "enablePerApp": True, "assignments": assigned(CORP)},
+            {"@odata.type": "#microsoft.graph.iosGeneralDeviceConfiguration", "displayName": "Helpdesk baseline",
+             "assignments": assigned(HELPDESK)},
+        ],
+        "iosManagedAppProtections": [
+            {"displayName": "Mattermost iOS protection", "description": owned, "apps": protecting("com.mattermost.rn"),
+             "assignments": assigned(BYOD)},
+            {"displayName": "Helpdesk iOS apps", "apps": protecting("com.microsoft.Office.Outlook", "com.mattermost.rn"),
+             "assignments": assigned(HELPDESK)},
+        ],
+    }
+
+
 def pending(emu):
     """What one more run would do, planned in-process (reads only)."""
     settings = {"graph_url": emu.base_url, "login_url": emu.base_url, "tenant_id": "t", "client_id": emu.client_id,
@@ -109,6 +136,7 @@ def journey(tmp_path_factory):
     with run_emulator() as emu:
         seeded = emu.seed(groups=[group(name) for name in (CORP, BYOD, HELPDESK)], mobileApps=[ANDROID_APP])
         groups = {item["displayName"]: item["id"] for item in seeded["groups"]}
+        emu.seed(**security_objects(groups))
         steps = {}
 
         def step(label, tasks, *options):
@@ -202,6 +230,13 @@ def test_emm_info_audits_before_and_after_the_revert(journey):
     assert before["errors"] == 1 and after["errors"] == 0
     assert after["groups"] == {gid: name for name, gid in groups.items()}
     assert {app["type"] for app in after["apps"]} == {objects.IOS_STORE_APP, objects.ANDROID_STORE_APP}
+    assert [(p["display_name"], p["type"], p["per_app_vpn"], p["assignments"]) for p in after["device_profiles"]] == [
+        ("Mattermost VPN", "iosVpnConfiguration", True, [{"target": f"include:{groups[CORP]}"}])]
+    protections = {p["display_name"]: (p["owned"], p["assignments"], [(f["code"], f["severity"]) for f in p["findings"]])
+                   for p in after["app_protections"]}
+    several = [("several-protection-policies", "warning")]
+    assert protections == {"Mattermost iOS protection": (True, [{"target": f"include:{groups[BYOD]}"}], several),
+                           "Helpdesk iOS apps": (False, [{"target": f"include:{groups[HELPDESK]}"}], several)}
 
 
 def test_refusals_fail_clearly_and_write_nothing(emulator, tmp_path):

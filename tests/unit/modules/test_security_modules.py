@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 import yaml
 
-from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from provider_playbooks import PlaybookRun, intune_provider, run_provider_playbook
 from tests.emulator import run_emulator
 
@@ -119,7 +118,7 @@ def test_check_mode_sends_nothing_lists_the_devices_and_diffs_what_would_change(
     profiles = diff_of(profile)
     assert profiles["before"] == {}
     assert {body["@odata.type"] for body in profiles["after"].values()} == {
-        "#microsoft.graph.iosGeneralDeviceConfiguration", objects.IOS_CUSTOM_PROFILE,
+        "#microsoft.graph.iosGeneralDeviceConfiguration", "#microsoft.graph.iosikEv2VpnConfiguration",
         "#microsoft.graph.androidWorkProfileGeneralDeviceConfiguration",
         "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration"}
     assert {label: body["apps"] for label, body in diff_of(protection)["after"].items()} == {
@@ -127,6 +126,7 @@ def test_check_mode_sends_nothing_lists_the_devices_and_diffs_what_would_change(
         "iosManagedAppProtections/Mattermost iOS protection (beta)": ["com.mattermost.rnbeta"]}
     assert [r["operations"] for r in check.run.results[:2]] != [[], []]
     assert [r["results"] for r in check.run.results[:2]] == [[], []]
+    assert profile["vpn_configuration_id"] is None and {item["id"] for item in profile["objects"]} == {None}
 
 
 def test_first_run_creates_what_check_mode_planned_and_acts_on_the_named_devices(steps):
@@ -136,6 +136,10 @@ def test_first_run_creates_what_check_mode_planned_and_acts_on_the_named_devices
     assert first.run.returncode == 0, first.run.output
     assert [r["operations"] for r in first.run.results[:2]] == [r["operations"] for r in check.run.results[:2]]
     assert len(first.state["deviceConfigurations"]) == 4
+    (vpn,) = [item for item in first.state["deviceConfigurations"] if item["displayName"].endswith("per-app VPN")]
+    assert vpn["enablePerApp"] is True and first.run.results[0]["vpn_configuration_id"] == vpn["id"]
+    ids = {item["displayName"]: item["id"] for item in first.state["deviceConfigurations"]}
+    assert {item["name"]: item["id"] for item in first.run.results[0]["objects"]} == ids
     policies = {p["displayName"]: [a["mobileAppIdentifier"]["bundleId"] for a in p["apps"]]
                 for p in first.state["iosManagedAppProtections"]}
     assert policies == {"Mattermost iOS protection": ["com.mattermost.rn"],
@@ -153,6 +157,8 @@ def test_second_run_changes_nothing_and_refusals_send_nothing(steps):
 
     assert second.writes == []
     assert [(r["changed"], r["operations"]) for r in (profile, protection)] == [(False, []), (False, [])]
+    first_profile = all_steps["first"].run.results[0]
+    assert (profile["vpn_configuration_id"], profile["objects"]) == (first_profile["vpn_configuration_id"], first_profile["objects"])
     assert all(r.get("failed") for r in (android, unnamed, too_many)), second.run.output
     assert "Intune App SDK" in android["msg"] and android["api_requests"]["requests"] == 0
     assert "name the devices" in unnamed["msg"]
@@ -190,6 +196,38 @@ def test_the_device_profile_role_passes_every_option_of_its_modules(module):
 
     assert set(task[f"mattermost.emm.{module}"]) == set(documented) - {"provider"}
     assert set(known) - {"__kind"} == set(documented) - {"provider"}
+
+
+CONDITIONAL_LAUNCH = {
+    "max_pin_retries": 3, "max_pin_retries_action": "wipe", "minimum_os_version_wipe": "16.0", "minimum_os_version": "17.0",
+    "minimum_os_version_warning": "17.4", "minimum_app_version_wipe": "2.18.0", "minimum_app_version": "2.20.1",
+    "minimum_app_version_warning": "2.22", "offline_block_minutes": 90, "offline_wipe_days": 30,
+    "jailbroken_action": "wipe", "disabled_account_action": "block",
+}
+CONDITIONAL_LAUNCH_STORED = {
+    "maximumPinRetries": 3, "appActionIfMaximumPinRetriesExceeded": "wipe", "minimumWipeOsVersion": "16.0",
+    "minimumRequiredOsVersion": "17.0", "minimumWarningOsVersion": "17.4", "minimumWipeAppVersion": "2.18.0",
+    "minimumRequiredAppVersion": "2.20.1", "minimumWarningAppVersion": "2.22", "periodOfflineBeforeAccessCheck": "PT1H30M",
+    "periodOfflineBeforeWipeIsEnforced": "P30D", "deviceComplianceRequired": True,
+    "appActionIfDeviceComplianceRequired": "wipe", "appActionIfUnableToAuthenticateUser": "block",
+}
+
+
+def test_conditional_launch_is_stored_as_asked_and_a_second_run_sends_no_write(tmp_path):
+    task = [("app_protection", dict(PROTECTION, app_ids=["com.mattermost.rn"], **CONDITIONAL_LAUNCH))]
+    with run_emulator() as emu:
+        emu.seed(groups=[{"displayName": USERS}])
+        first = run_provider_playbook(tmp_path, intune_provider(emu), task, ignore_errors=False)
+        (policy,) = emu.state()["iosManagedAppProtections"]
+        emu.clear_requests()
+        second = run_provider_playbook(tmp_path, intune_provider(emu), task, ignore_errors=False)
+        second_writes = emu.writes()
+
+    assert first.returncode == 0, first.output
+    assert {name: policy[name] for name in CONDITIONAL_LAUNCH_STORED} == CONDITIONAL_LAUNCH_STORED
+    assert second.returncode == 0, second.output
+    assert (second.results[0]["changed"], second.results[0]["operations"]) == (False, [])
+    assert second_writes == []
 
 
 MATTERMOST_IOS = {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.mattermost.rn"}

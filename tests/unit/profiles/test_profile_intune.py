@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import functools
 import json
-import plistlib
 import re
 from pathlib import Path
 
@@ -18,14 +17,17 @@ from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.xmlsafe i
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles import apple, intune
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles.intune import (
     intune_fully_managed,
-    intune_ios_custom,
+    intune_ios_custom_passcode,
     intune_ios_general,
+    intune_ios_vpn,
     intune_work_profile,
 )
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles.model import DeviceProfile, ProfileError
 
 GRAPH = Path(__file__).resolve().parents[3].parent / "shared" / "specs" / "graph"
-BUILDERS = (intune_ios_general, intune_ios_custom, intune_work_profile, intune_fully_managed)
+# What the `full` profile gives; the custom passcode profile only carries a passcode Intune cannot hold.
+BUILDERS = (intune_ios_general, intune_ios_vpn, intune_work_profile, intune_fully_managed)
+ALL_BUILDERS = BUILDERS + (intune_ios_custom_passcode,)
 _EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 # Primitive Graph types (CSDL and TypeScript spellings) and the JSON values they take.
 _PRIMITIVES = {"Edm.Boolean": bool, "boolean": bool, "Edm.Int32": int, "number": int, "Edm.String": str, "string": str, "Edm.Binary": str}
@@ -44,6 +46,7 @@ class GraphTypes:
         mappings = GRAPH / "type-mappings"
         self.entities = json.loads((mappings / f"{version}-entity-types.json").read_text())["microsoft.graph"]
         self.enums = json.loads((mappings / f"{version}-enum-types.json").read_text())["microsoft.graph"]
+        self.complex = json.loads((mappings / f"{version}-complex-types.json").read_text())["microsoft.graph"]
         self.declared = _csdl_types() if version == "v1.0" else _typescript_types()
 
     def properties(self, name: str) -> dict[str, str]:
@@ -51,13 +54,15 @@ class GraphTypes:
         found: dict[str, str] = {}
         while name:
             base, types = self.declared[name]
-            found.update({prop: types.get(prop, "?") for prop in self.entities[name]["properties"]})
+            own = (self.entities.get(name) or self.complex[name])["properties"]
+            found.update({prop: types.get(prop, "?") for prop in own})
             name = base
         return found
 
-    def check(self, body: dict) -> list[str]:
-        """Every property name and value in `body` that its declared @odata.type does not have."""
-        properties = self.properties(body["@odata.type"].removeprefix("#microsoft.graph."))
+    def check(self, body: dict, type_name: str | None = None) -> list[str]:
+        """Every property name and value in `body` that its type (`type_name`, or the declared
+        @odata.type) does not have; complex values are checked against their own type."""
+        properties = self.properties(type_name or body["@odata.type"].removeprefix("#microsoft.graph."))
         faults = []
         for name, value in body.items():
             kind = properties.get(name)
@@ -69,7 +74,9 @@ class GraphTypes:
                 faults.append(f"{name}: {value!r} is not a member of {kind} {self.enums[kind]}")
             elif kind in _PRIMITIVES and not is_json(value, _PRIMITIVES[kind]):
                 faults.append(f"{name}: {value!r} is not a {kind}")
-            elif kind not in self.enums and kind not in _PRIMITIVES:
+            elif kind in self.complex and isinstance(value, dict):
+                faults.extend(f"{name}.{fault}" for fault in self.check(value, kind))
+            elif kind not in self.enums and kind not in _PRIMITIVES and kind not in self.complex:
                 faults.append(f"{name}: type {kind} is not checked by this test")
         return faults
 
@@ -163,7 +170,7 @@ def test_unset_options_are_left_out_of_the_bodies():
 
 
 def test_nothing_to_send_gives_no_body():
-    assert [build(DeviceProfile.from_input({"name": "n"})) for build in BUILDERS] == [None] * 4
+    assert [build(DeviceProfile.from_input({"name": "n"})) for build in ALL_BUILDERS] == [None] * len(ALL_BUILDERS)
 
 
 def test_android_bodies_carry_the_work_profile_and_the_device_lock(full):
@@ -187,30 +194,73 @@ def test_android_bodies_carry_the_work_profile_and_the_device_lock(full):
     }
 
 
-def test_custom_profile_carries_only_the_per_app_vpn_with_the_same_vpnuuid(full):
-    body = intune_ios_custom(full)
-    document = plistlib.loads(base64.b64decode(body["payload"], validate=True))
-    assert [payload["PayloadType"] for payload in document["PayloadContent"]] == [apple.PER_APP_VPN]
-    assert document["PayloadContent"][0]["VPNUUID"] == apple.app_attributes(full)["com.mattermost.rn"]["VPNUUID"]
-    assert (body["displayName"], body["payloadName"], body["payloadFileName"]) == (
-        "Mattermost security - iOS per-app VPN", "Mattermost security", "Mattermost-security.mobileconfig",
-    )
-    assert intune_ios_custom(full) == body
+def test_ikev2_per_app_vpn_is_intunes_native_profile_with_eap_user_authentication(full):
+    assert intune_ios_vpn(full) == {
+        "@odata.type": intune.IOS_IKEV2_VPN,
+        "displayName": "Mattermost security - iOS per-app VPN",
+        "connectionName": "Acme VPN",
+        "connectionType": "ikEv2",
+        "server": {"address": "vpn.acme.example", "description": "Acme VPN", "isDefaultServer": True},
+        "enablePerApp": True,
+        "enableSplitTunneling": False,
+        "authenticationMethod": "usernameAndPassword",
+        "clientAuthenticationType": "userAuthentication",
+        "enableEAP": True,
+        "remoteIdentifier": "vpn.acme.example",
+    }
+
+
+@pytest.mark.parametrize("provider_type, graph_type", [("packet-tunnel", "packetTunnel"), ("app-proxy", "appProxy")])
+def test_vendor_per_app_vpn_is_a_custom_connection_naming_the_vpn_app(graph, provider_type, graph_type):
+    profile = DeviceProfile.from_input({"name": "n", "per_app_vpn": {
+        "connection_name": "VPN", "server": "vpn.example.com", "vpn_type": "ssl",
+        "provider_bundle_id": "com.example.vpn", "provider_type": provider_type,
+    }})
+    body = intune_ios_vpn(profile)
+    assert body["@odata.type"] == intune.IOS_VPN
+    assert (body["connectionType"], body["identifier"], body["providerType"]) == ("customVpn", "com.example.vpn", graph_type)
+    assert graph["beta"].check(body) == []
+
+
+def test_the_contract_check_looks_inside_complex_values(graph):
+    body = {"@odata.type": intune.IOS_VPN, "server": {"address": "a", "port": 443, "isDefaultServer": "yes"}}
+    assert graph["beta"].check(body) == ["server.port: no such property", "server.isDefaultServer: 'yes' is not a boolean"]
+
+
+def test_intune_refuses_a_per_app_vpn_that_does_not_connect_on_demand(full):
+    profile = full.model_copy(update={"per_app_vpn": full.per_app_vpn.model_copy(update={"on_demand": False})})
+    with pytest.raises(ProfileError) as caught:
+        intune_ios_vpn(profile)
+    (problem,) = caught.value.problems
+    assert problem.key == "per_app_vpn.on_demand"
+    assert "value False" in problem.message and ".mobileconfig" in problem.message
+
+
+def test_the_ios_mobileconfig_holds_every_ios_section_and_reads_back(full):
+    data = intune.ios_mobileconfig(full)
+    assert intune.mobileconfig_file_name(full) == "Mattermost-security.mobileconfig"
+    assert data == apple.render(full)
+    assert apple.parse(data) == full.model_copy(update={"android": None})
+    assert intune.ios_mobileconfig(DeviceProfile.from_input({"name": "n", "android": {}})) is None
 
 
 @pytest.mark.parametrize("name, stem", [("Ünïcode ✓", "n-code"), ("✓✓", "mattermost-profile"), ("a/b\\c..", "a-b-c")])
-def test_custom_profile_file_names_are_plain_ascii(name, stem):
-    profile = DeviceProfile.from_input({"name": name, "per_app_vpn": {
-        "connection_name": "VPN", "server": "vpn.example.com", "vpn_type": "ikev2", "local_identifier": "me",
-    }})
-    assert intune_ios_custom(profile)["payloadFileName"] == f"{stem}.mobileconfig"
+def test_mobileconfig_file_names_are_plain_ascii(name, stem):
+    profile = DeviceProfile.from_input({"name": name, "passcode": {}})
+    assert intune.mobileconfig_file_name(profile) == f"{stem}.mobileconfig"
 
 
-def test_a_passcode_longer_than_intune_takes_is_refused_with_the_way_out(full):
-    profile = full.model_copy(update={"passcode": full.passcode.model_copy(update={"min_length": 15})})
-    with pytest.raises(ProfileError) as caught:
-        intune_ios_general(profile)
-    (problem,) = caught.value.problems
-    assert problem.key == "passcode.min_length"
-    assert "value 15" in problem.message and "4 to 14" in problem.message and ".mobileconfig" in problem.message
-    assert apple.parse(apple.render(profile)).passcode.min_length == 15
+def test_a_passcode_longer_than_intune_takes_goes_into_a_custom_profile_of_its_own(graph, full):
+    long = full.passcode.model_copy(update={"min_length": 15})
+    profile = full.model_copy(update={"passcode": long})
+
+    general, custom = intune_ios_general(profile), intune_ios_custom_passcode(profile)
+    assert not any(name.startswith("passcode") for name in general)
+    assert general["screenCaptureBlocked"] is True
+    assert (custom["@odata.type"], custom["displayName"], custom["payloadFileName"]) == (
+        intune.IOS_CUSTOM, "Mattermost security - iOS passcode", "Mattermost-security---iOS-passcode.mobileconfig")
+    carried = apple.parse(base64.b64decode(custom["payload"], validate=True))
+    assert carried.passcode == long and carried.restrictions is carried.per_app_vpn is None
+    assert apple.derived_uuid(carried.name, apple.PASSCODE) != apple.derived_uuid(full.name, apple.PASSCODE)
+    assert intune_ios_custom_passcode(profile) == custom and intune_ios_custom_passcode(full) is None
+    assert graph["v1.0"].check(custom) == []

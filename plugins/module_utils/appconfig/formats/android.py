@@ -110,7 +110,7 @@ def _load(document: str | bytes, parsed: ParsedDocument):
     try:
         text = encoding.text_of(document) if isinstance(document, bytes) else document.lstrip("\ufeff")
     except UnicodeDecodeError as exc:
-        line = exc.object[:exc.start].decode(exc.encoding, "replace").count("\n") + 1
+        line = exc.object[:int(exc.start)].decode(exc.encoding, "replace").count("\n") + 1
         parsed.findings.append(Finding(
             findings.ERROR, "malformed-json", f"the document is not {exc.encoding.upper()} text ({exc.reason})", line=line,
         ))
