@@ -95,7 +95,7 @@ options:
         iOS include assignment. Take it from the RV(mattermost.emm.device_profile#module:vpn_configuration_id)
         of M(mattermost.emm.device_profile); Intune accepts only a native VPN profile with per-app
         VPN enabled. Set C(useVPN) (and C(timeoutVPN)) in the app configuration to match.
-      - Omitted, the assignments keep the VPN they have.
+      - Omitted, the assignments keep the VPN they have; an empty string removes it.
     type: str
   purge_assignments:
     description: Remove assignments the app has that O(assignments) does not name.

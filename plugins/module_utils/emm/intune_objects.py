@@ -145,7 +145,10 @@ def _app_assignment(spec: AppSpec, target, groups, settings_type: str | None, cu
             "preventManagedAppBackup": spec.prevent_backup,
         }
         chosen = {name: value for name, value in wanted.items() if value is not None}
-        settings = _clean_settings({**settings, **chosen, "@odata.type": settings_type})
+        settings = {**settings, **chosen, "@odata.type": settings_type}
+        if spec.vpn_configuration_id == "":  # unbind: assign replaces the settings, so leaving it out clears it
+            del settings["vpnConfigurationId"]
+        settings = _clean_settings(settings)
     return Assignment(key, _without_empty({"intent": target.intent, "settings": settings}))
 
 

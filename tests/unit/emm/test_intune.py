@@ -177,6 +177,18 @@ def test_app_level_settings_converge(emulator, tenant):
     assert not connect(emulator).plan_apps(app_spec()).changed
 
 
+def test_the_app_is_bound_to_a_per_app_vpn_and_unbound_with_an_empty_id(emulator, tenant):
+    def ios_settings():
+        ios = next(item for item in emulator.state()["mobileApps"] if item["@odata.type"] == objects.IOS_STORE_APP)
+        return [a.get("settings") or {} for a in ios["assignments"]]
+
+    for vpn_id, expected in (("vpn-1", "vpn-1"), (None, "vpn-1"), ("", None)):
+        provider = connect(emulator)
+        provider.apply(provider.plan_apps(app_spec(vpn_configuration_id=vpn_id)))
+        assert {settings.get("vpnConfigurationId") for settings in ios_settings()} == {expected}
+    assert not connect(emulator).plan_apps(app_spec(vpn_configuration_id="")).changed
+
+
 def test_back_to_back_runs_on_a_slow_listing_tenant_create_no_duplicates():
     # Graph lists a new object only after a moment; small pages make every list take several calls.
     with run_emulator(listing_delay=0.5, page_size=2) as emu:
