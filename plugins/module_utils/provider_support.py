@@ -12,7 +12,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune, offline
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ProviderError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import CREATE, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import SpecError
 from ansible_collections.mattermost.emm.plugins.module_utils.module_support import require_libraries
 
@@ -90,7 +90,7 @@ def apply_plan(module: AnsibleModule, provider, plan) -> dict[str, Any]:
 def _objects(plan, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every object wanted present with its id, also on runs that change nothing, so that a
     later task can refer to it (None in check mode for an object still to be created)."""
-    created = {(result["kind"], result["name"]): result["id"] for result in results}
+    created = {(result["kind"], result["name"]): result["id"] for result in results if result["action"] == CREATE}
     return [
         {"kind": kind, "name": name, "id": object_id or created.get((kind, name))}
         for (kind, name), object_id in plan.ids.items()

@@ -23,7 +23,8 @@ description:
     C(androidWorkProfileGeneralDeviceConfiguration) (V(byod)) and an
     C(androidDeviceOwnerGeneralDeviceConfiguration) (V(company_owned), Graph beta).
   - A body the description no longer calls for (a section, platform or enrollment dropped) is
-    removed, if the collection created it.
+    removed, if the collection created it. One whose Graph type changes (C(vpn_type) V(ikev2) to
+    V(ssl)) is replaced, keeping its assignments, and gets a new id.
   - B(Binding the app.) Intune connects an app to a per-app VPN in the app's assignment; pass
     RV(vpn_configuration_id) to O(mattermost.emm.app#module:vpn_configuration_id) (the site
     playbook does), assign the profile and the app to the same groups, and set C(useVPN) to C("true") (and C(timeoutVPN)) in the app configuration so the app

@@ -9,7 +9,8 @@ and diff come from the plan alone, so they can never disagree with what `apply` 
 
 Ownership: an object is found by its identity (kind + display name). Two objects with the same
 identity are an error listing both ids, never a guess. Only objects carrying the collection's
-ownership marker are ever deleted.
+ownership marker are ever deleted; an owned object whose Graph type must change is replaced
+(deleted and created again), since Graph cannot change a type in place.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 OWNER_MARKER = "[managed by mattermost.emm]"
+ODATA_TYPE = "@odata.type"
 
 CREATE = "create"
 UPDATE = "update"
@@ -153,8 +155,10 @@ def plan(desired: Iterable[Desired], actual: Iterable[Actual], *, purge_assignme
             raise DuplicateObjects(wish.kind, wish.name, [match.id for match in matches])
         current = matches[0] if matches else None
         if wish.present:
-            result.ids[(wish.kind, wish.name)] = current.id if current else None
-            result.operations.extend(_converge(wish, current, purge_assignments))
+            operations = _converge(wish, current, purge_assignments)
+            result.operations.extend(operations)
+            replaced = any(operation.action == DELETE for operation in operations)
+            result.ids[(wish.kind, wish.name)] = current.id if current and not replaced else None
         elif current is not None:
             _remove(current, result)
     return result
@@ -166,6 +170,8 @@ def _converge(wish: Desired, current: Actual | None, purge: bool) -> list[Operat
         if wish.assignments:
             operations.append(_assign(wish, None, (), wish.assignments))
         return operations
+    if _type_changes(wish, current):
+        return _replace(wish, current, purge)
     operations = []
     # Only the fields the collection sets are compared: the rest belong to the server or the console.
     managed = {name: current.body.get(name) for name in wish.body}
@@ -175,6 +181,30 @@ def _converge(wish: Desired, current: Actual | None, purge: bool) -> list[Operat
         merged = merge_assignments(current.assignments, wish.assignments, purge)
         if not same_assignments(merged, current.assignments):
             operations.append(_assign(wish, current.id, current.assignments, merged))
+    return operations
+
+
+def _type_changes(wish: Desired, current: Actual) -> bool:
+    wanted, found = wish.body.get(ODATA_TYPE), current.body.get(ODATA_TYPE)
+    return wanted is not None and found is not None and wanted != found
+
+
+def _replace(wish: Desired, current: Actual, purge: bool) -> list[Operation]:
+    """Graph cannot change an object's type in place (an IKEv2 VPN becoming a vendor's one):
+    delete it and create the new one, keeping the assignments the collection did not make."""
+    if not current.owned:
+        raise ProviderError(
+            f"{current.kind} {current.name!r} ({current.id}) is a {current.body[ODATA_TYPE]}, not the "
+            f"{wish.body[ODATA_TYPE]} wanted, and was not created by this collection: rename or delete it"
+        )
+    assignments = (current.assignments if wish.assignments is None
+                   else merge_assignments(current.assignments, wish.assignments, purge))
+    operations = [
+        Operation(DELETE, current.kind, current.name, current.id, dict(current.body), None),
+        Operation(CREATE, wish.kind, wish.name, None, None, dict(wish.body)),
+    ]
+    if assignments:
+        operations.append(_assign(wish, None, (), assignments))
     return operations
 
 

@@ -46,9 +46,10 @@ PER_APP_VPN_SUFFIX = " - iOS per-app VPN"
 WORK_PROFILE_SUFFIX = " - Android work profile"
 FULLY_MANAGED_SUFFIX = " - Android fully managed"
 IOS_SUFFIXES = (IOS_SUFFIX, CUSTOM_PASSCODE_SUFFIX, PER_APP_VPN_SUFFIX)
-# Intune's per-app VPN reaches the vendor's app through connection type customVpn.
+# A vendor's VPN app is Intune's connection type customVpn; its tunnel kind in Graph's words.
 _PROVIDER_TYPE = {"packet-tunnel": "packetTunnel", "app-proxy": "appProxy"}
 
+# Intune's passcodeMinimumLength takes 4 to 14, where Apple's minLength goes to 16.
 IOS_MAX_PASSCODE_LENGTH = 14
 
 # passcodeRequiredType (requiredPasswordType) uses the description's own words: numeric, alphanumeric.
@@ -106,7 +107,6 @@ def intune_ios_custom_passcode(profile: DeviceProfile) -> dict[str, Any] | None:
 
 
 def _native_passcode(profile: DeviceProfile) -> bool:
-    # Intune's passcodeMinimumLength takes 4 to 14, where Apple's minLength goes to 16.
     return profile.passcode is not None and profile.passcode.min_length <= IOS_MAX_PASSCODE_LENGTH
 
 

@@ -312,6 +312,28 @@ def test_a_passcode_beyond_intune_travels_as_a_custom_profile_and_back_when_it_f
     assert by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS"]["passcodeMinimumLength"] == 6
 
 
+VENDOR_VPN = {"connection_name": "Vendor tunnel", "server": "gw.example.org", "vpn_type": "ssl",
+              "provider_bundle_id": "com.example.vpn", "provider_type": "app-proxy"}
+
+
+def test_switching_to_a_vendor_vpn_app_replaces_the_ikev2_profile_and_converges(emulator, users):
+    deploy(emulator)
+    ikev2 = by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS per-app VPN"]
+    vendor = VENDOR_VPN
+    provider = connect(emulator)
+    work = provider.plan_device_profiles(profile_spec(per_app_vpn=vendor))
+    provider.apply(work)
+    vpn = by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS per-app VPN"]
+
+    assert [op.action for op in work.operations] == ["delete", "create", "assign"]
+    assert vpn["id"] != ikev2["id"] and [a["target"]["groupId"] for a in vpn["assignments"]] == [users]
+    assert vpn["@odata.type"] == "#microsoft.graph.iosVpnConfiguration"
+    assert (vpn["connectionType"], vpn["identifier"], vpn["providerType"], vpn["enablePerApp"]) == (
+        "customVpn", "com.example.vpn", "appProxy", True)
+    assert connect(emulator).plan_device_profiles(profile_spec(per_app_vpn=vendor)).operations == []
+    assert len(emulator.state()["deviceConfigurations"]) == len(PROFILE_TYPES)
+
+
 def test_a_dropped_section_is_left_alone_when_someone_else_made_it(emulator, users):
     emulator.seed(deviceConfigurations=[{"@odata.type": "#microsoft.graph.iosikEv2VpnConfiguration",
                                          "displayName": "Mattermost device security - iOS per-app VPN"}])
@@ -341,6 +363,15 @@ def test_offline_writes_the_native_bodies_and_one_mobileconfig_of_the_ios_settin
     assert list(binding) == ["com.mattermost.rn"] and binding["com.mattermost.rn"]["VPNUUID"] == payload["VPNUUID"]
     assert apple.parse(data) == profile_spec().profile.model_copy(update={"android": None})
     assert sorted(path.suffix for path in folder.iterdir()) == [".json"] * len(PROFILE_TYPES) + [".mobileconfig"]
+
+
+def test_offline_replaces_a_profile_whose_type_changes(tmp_path):
+    offline_run(tmp_path)
+    folder = offline_run(tmp_path, per_app_vpn=VENDOR_VPN)
+    vpn = json.loads((folder / "Mattermost_device_security_-_iOS_per-app_VPN.json").read_text(encoding="utf-8"))
+
+    assert vpn["@odata.type"] == "#microsoft.graph.iosVpnConfiguration" and len(vpn["assignments"]) == 1
+    assert OfflineProvider(str(tmp_path)).plan_device_profiles(profile_spec(per_app_vpn=VENDOR_VPN)).operations == []
 
 
 def test_offline_keeps_the_mobileconfig_in_step_with_the_ios_settings(tmp_path):

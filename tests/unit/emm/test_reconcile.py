@@ -18,6 +18,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import
     Assignment,
     Desired,
     DuplicateObjects,
+    ProviderError,
     merge_assignments,
     plan,
     same_assignments,
@@ -61,6 +62,30 @@ def test_absent_object_is_created_then_assigned():
 @pytest.mark.parametrize("assignments", [None, ()])
 def test_created_object_without_assignments_gets_no_assign(assignments):
     assert actions(plan([wish(assignments=assignments)], [])) == [(CREATE, "Mattermost (iOS)", None)]
+
+
+IKEV2 = {**BODY, "@odata.type": "#microsoft.graph.iosikEv2VpnConfiguration"}
+VENDOR = {**BODY, "@odata.type": "#microsoft.graph.iosVpnConfiguration"}
+
+
+def test_a_change_of_type_replaces_the_object_keeping_a_colleagues_assignment():
+    result = plan([wish(VENDOR, (CORP,))], [tenant_object(IKEV2, (CORP, CONSOLE))])
+
+    assert actions(result) == [(DELETE, "Mattermost (iOS)", "id-1"), (CREATE, "Mattermost (iOS)", None),
+                               (ASSIGN, "Mattermost (iOS)", None)]
+    assert canon(result.operations[2].assignments) == canon((CONSOLE, CORP))
+    assert result.ids == {(KIND, "Mattermost (iOS)"): None}
+
+
+def test_a_change_of_type_on_an_object_someone_else_made_fails_and_plans_nothing():
+    with pytest.raises(ProviderError, match=r"id-1.*iosikEv2VpnConfiguration, not the .*iosVpnConfiguration wanted"):
+        plan([wish(VENDOR)], [tenant_object(IKEV2, owned=False)])
+
+
+def test_plan_knows_the_id_of_each_object_wanted_present():
+    result = plan([wish(), wish(name="new"), wish(name="gone", present=False)], [tenant_object()])
+
+    assert result.ids == {(KIND, "Mattermost (iOS)"): "id-1", (KIND, "new"): None}
 
 
 def test_equal_object_gives_no_operation_whatever_the_order():
