@@ -64,18 +64,26 @@ EXAMPLES = r"""
 - name: Fail on any configuration the app would misread
   ansible.builtin.assert:
     that: audit.errors == 0
-    fail_msg: "{{ audit.app_configurations + audit.managed_app_configurations | map(attribute='findings') | flatten | map(attribute='message') }}"
+    fail_msg: "{{ (audit.apps + audit.app_configurations + audit.managed_app_configurations + audit.app_protections)
+                  | map(attribute='findings') | flatten | selectattr('severity', 'eq', 'error') | map(attribute='message') }}"
 """
 
 RETURN = r"""
 apps:
-  description: The Mattermost app entries, with their assignments.
+  description:
+    - The Mattermost app entries, with their assignments and findings on the iOS app's per-app VPN
+      binding. C(vpn-profile-missing) (error) when an assignment names a VPN profile the tenant does
+      not have, C(vpn-not-per-app) (error) when it is not an iOS VPN profile with per-app VPN on,
+      C(vpn-not-awaited) (warning) when no iOS app configuration for the app sets C(useVPN) to C("true").
   returned: always
   type: list
   elements: dict
   sample: [{"id": "2d5f...", "type": "#microsoft.graph.iosStoreApp", "display_name": "Mattermost",
             "app_id": "com.mattermost.rn", "owned": true,
-            "assignments": [{"target": "include:0a1b...", "intent": "required"}]}]
+            "assignments": [{"target": "include:0a1b...", "intent": "required",
+                             "settings": {"@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings",
+                                          "vpnConfigurationId": "5c2e..."}}],
+            "findings": []}]
 app_configurations:
   description: Managed-devices app configurations for Mattermost, decoded, with findings.
   returned: always
@@ -167,7 +175,7 @@ groups:
   type: dict
   sample: {"0a1b...": "Corporate devices"}
 errors:
-  description: The number of error findings over every configuration.
+  description: The number of error findings over the apps, the configurations and the app protection policies.
   returned: always
   type: int
 """
@@ -182,8 +190,8 @@ def main() -> None:
 
     def audit(provider) -> dict:
         found = provider.inventory(tuple(module.params["app_ids"]))
-        configurations = found["app_configurations"] + found["managed_app_configurations"]
-        errors = sum(1 for item in configurations for f in item["findings"] if f["severity"] == "error")
+        audited = found["apps"] + found["app_configurations"] + found["managed_app_configurations"] + found["app_protections"]
+        errors = sum(1 for item in audited for finding in item["findings"] if finding["severity"] == "error")
         return dict(found, changed=False, errors=errors)
 
     run(module, audit)

@@ -343,9 +343,9 @@ class IntuneProvider:
     # Reading back --------------------------------------------------------------------------
 
     def inventory(self, app_ids: Sequence[str] = catalog.APP_IDS) -> dict[str, Any]:
-        """Mattermost's apps and every configuration that targets them or carries its keys,
-        MAM ones included, the collection's device profiles and every app protection policy on
-        the apps, with findings."""
+        """Mattermost's apps (with their per-app VPN binding checked) and every configuration that
+        targets them or carries its keys, MAM ones included, the collection's device profiles and
+        every app protection policy on the apps, with findings."""
         apps = [raw for raw in self._list(objects.APPS) if objects.app_identifier(raw) in app_ids]
         app_ids_in_tenant = {raw["id"] for raw in apps}
         configurations = [
@@ -357,8 +357,9 @@ class IntuneProvider:
             for raw in self.client.get_all(V1 + objects.MAM_COLLECTION, params={"$expand": "apps"})
             if objects.carries_mattermost_keys(raw) or objects.targets_mattermost(raw, app_ids)
         ]
-        described = [objects.describe_app(raw) for raw in apps]
-        profiles = objects.owned_device_profiles(self._list(objects.DEVICE_CONFIGS))
+        device_configs = self._list(objects.DEVICE_CONFIGS)
+        described = [objects.audit_app(raw, device_configs, self._list(objects.CONFIGS)) for raw in apps]
+        profiles = objects.owned_device_profiles(device_configs)
         protections = objects.audit_app_protections(self._list(objects.IOS_PROTECTIONS), app_ids)
         return {
             "apps": described,

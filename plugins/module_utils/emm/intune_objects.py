@@ -16,7 +16,7 @@ import binascii
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import Entry
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import ERROR, WARNING, Entry, Finding
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats import android, plist
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import check_entries
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import OWNER_MARKER, Actual, Assignment, Desired
@@ -600,6 +600,43 @@ def describe_app(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": item.id, "type": raw.get("@odata.type"), "display_name": raw.get("displayName"),
             "app_id": app_identifier(raw), "owned": item.owned,
             "assignments": [a.as_dict() for a in item.assignments]}
+
+
+def audit_app(raw: Mapping[str, Any], device_configs: Iterable[Mapping[str, Any]],
+              configurations: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """An app entry with findings on its per-app VPN binding (iOS): the profile it names, and
+    whether an iOS app configuration for it makes the app wait for the tunnel."""
+    described = describe_app(raw)
+    vpn_ids = sorted({a["settings"]["vpnConfigurationId"] for a in described["assignments"]
+                      if (a.get("settings") or {}).get("vpnConfigurationId")})
+    profiles = {profile.get("id"): profile for profile in device_configs}
+    found = [_vpn_binding_finding(vpn_id, profiles.get(vpn_id)) for vpn_id in vpn_ids]
+    awaited = any(_waits_for_vpn(config) for config in configurations
+                  if raw.get("id") in (config.get("targetedMobileApps") or ()))
+    if vpn_ids and not awaited:
+        found.append(Finding(WARNING, "vpn-not-awaited", (
+            'the app is bound to a per-app VPN, but no iOS app configuration for it sets useVPN to "true": '
+            "its first requests can fail while the tunnel comes up"), key="useVPN", hint='set useVPN to "true" and timeoutVPN'))
+    described["findings"] = [finding.as_dict() for finding in found if finding is not None]
+    return described
+
+
+def _vpn_binding_finding(vpn_id: str, profile: Mapping[str, Any] | None) -> Finding | None:
+    if profile is None:
+        return Finding(ERROR, "vpn-profile-missing", (
+            f"the app's assignment names the VPN profile {vpn_id}, which the tenant does not have: the app gets no tunnel"),
+            hint="bind it to a per-app VPN profile (mattermost.emm.device_profile returns its id) or remove the binding")
+    if profile.get("@odata.type") not in _PER_APP_VPN_TYPES or not profile.get("enablePerApp"):
+        return Finding(ERROR, "vpn-not-per-app", (
+            f"the app's assignment names {profile.get('displayName')!r} ({vpn_id}), which is not an iOS VPN profile "
+            "with per-app VPN on: Intune ties an app only to such a profile"),
+            hint="bind the app to a per-app VPN profile (mattermost.emm.device_profile per_app_vpn)")
+    return None
+
+
+def _waits_for_vpn(config: Mapping[str, Any]) -> bool:
+    return config.get("@odata.type") == IOS_CONFIG and any(
+        entry.key == "useVPN" and entry.value == "true" and entry.value_type == "string" for entry in ios_entries(config))
 
 
 def audit_configuration(raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -146,8 +146,9 @@ class OfflineProvider(IntuneProvider):
 
     def inventory(self, app_ids=catalog.APP_IDS) -> dict[str, Any]:
         configurations = [objects.audit_configuration(raw) for raw in self._list(objects.CONFIGS)]
-        apps = [objects.describe_app(raw) for raw in self._list(objects.APPS)]
-        profiles = objects.owned_device_profiles(self._list(objects.DEVICE_CONFIGS))
+        device_configs = self._list(objects.DEVICE_CONFIGS)
+        apps = [objects.audit_app(raw, device_configs, self._list(objects.CONFIGS)) for raw in self._list(objects.APPS)]
+        profiles = objects.owned_device_profiles(device_configs)
         protections = objects.audit_app_protections(self._list(objects.IOS_PROTECTIONS), app_ids)
         return {"apps": apps, "app_configurations": configurations, "managed_app_configurations": [],
                 "device_profiles": profiles, "app_protections": protections, "groups": {}}

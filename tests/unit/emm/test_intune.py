@@ -593,6 +593,47 @@ def test_inventory_lists_owned_device_profiles_and_every_protection_of_the_app(e
     assert emulator.writes() == []
 
 
+def vpn_bound(group_id, vpn_id):
+    return {"intent": "required", "target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": group_id},
+            "settings": {"@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", "vpnConfigurationId": vpn_id}}
+
+
+def ios_config_for(app_id, use_vpn):
+    return {"@odata.type": objects.IOS_CONFIG, "displayName": f"VPN {use_vpn}", "targetedMobileApps": [app_id],
+            "settings": [{"appConfigKey": "useVPN", "appConfigKeyType": "stringType", "appConfigKeyValue": use_vpn}]}
+
+
+def test_inventory_checks_the_ios_apps_per_app_vpn_binding(emulator):
+    users, contractors, other = (item["id"] for item in emulator.seed(
+        groups=[group(CORP), group("Contractors"), group("Other")])["groups"])
+    general, vpn = emulator.seed(deviceConfigurations=[
+        {"@odata.type": IOS_GENERAL, "displayName": "Baseline"},
+        {"@odata.type": IOS_VPN, "displayName": "Tunnel", "enablePerApp": True},
+    ])["deviceConfigurations"]
+    (app,) = emulator.seed(mobileApps=[dict(IOS_APP, assignments=[
+        vpn_bound(users, vpn["id"]), vpn_bound(contractors, general["id"]), vpn_bound(other, "gone")])])["mobileApps"]
+    emulator.seed(mobileAppConfigurations=[ios_config_for(app["id"], "True")])
+
+    (found,) = connect(emulator).inventory()["apps"]
+
+    assert [(f["severity"], f["code"]) for f in found["findings"]] == [
+        ("error", "vpn-not-per-app"), ("error", "vpn-profile-missing"), ("warning", "vpn-not-awaited")]
+    assert general["id"] in found["findings"][0]["message"] and "'Baseline'" in found["findings"][0]["message"]
+    assert "gone" in found["findings"][1]["message"]
+
+
+def test_an_app_bound_to_a_per_app_vpn_it_waits_for_has_no_finding(emulator):
+    (users,) = (item["id"] for item in emulator.seed(groups=[group(CORP)])["groups"])
+    (vpn,) = emulator.seed(deviceConfigurations=[
+        {"@odata.type": IOS_VPN, "displayName": "Tunnel", "enablePerApp": True}])["deviceConfigurations"]
+    (app,) = emulator.seed(mobileApps=[dict(IOS_APP, assignments=[vpn_bound(users, vpn["id"])])])["mobileApps"]
+    emulator.seed(mobileAppConfigurations=[ios_config_for(app["id"], "true")])
+
+    (found,) = connect(emulator).inventory()["apps"]
+
+    assert found["findings"] == []
+
+
 def keep_offline(dest, document):
     """A hand-made object in an offline provider's directory, where its id says."""
     path = dest / f"{document['id']}.json"
