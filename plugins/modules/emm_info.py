@@ -74,7 +74,9 @@ apps:
     - The Mattermost app entries, with their assignments and findings on the iOS app's per-app VPN
       binding. C(vpn-profile-missing) (error) when an assignment names a VPN profile the tenant does
       not have, C(vpn-not-per-app) (error) when it is not an iOS VPN profile with per-app VPN on,
-      C(vpn-not-awaited) (warning) when no iOS app configuration for the app sets C(useVPN) to C("true").
+      C(vpn-profile-not-assigned) (warning) when the VPN profile is not assigned to the groups the
+      app's assignments bind it for, C(vpn-not-awaited) (warning) when no iOS app configuration for
+      the app sets C(useVPN) to C("true").
   returned: always
   type: list
   elements: dict

@@ -604,34 +604,46 @@ def describe_app(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 def audit_app(raw: Mapping[str, Any], device_configs: Iterable[Mapping[str, Any]],
               configurations: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """An app entry with findings on its per-app VPN binding (iOS): the profile it names, and
-    whether an iOS app configuration for it makes the app wait for the tunnel."""
+    """An app entry with findings on its per-app VPN binding (iOS): the profile each assignment
+    names, whether that profile reaches the assignment's group, and whether an iOS app
+    configuration for the app makes it wait for the tunnel."""
     described = describe_app(raw)
-    vpn_ids = sorted({a["settings"]["vpnConfigurationId"] for a in described["assignments"]
-                      if (a.get("settings") or {}).get("vpnConfigurationId")})
+    bound: dict[str, list[str]] = {}  # VPN profile id -> the app's targets that name it
+    for assignment in described["assignments"]:
+        vpn_id = (assignment.get("settings") or {}).get("vpnConfigurationId")
+        if vpn_id:
+            bound.setdefault(vpn_id, []).append(assignment["target"])
     profiles = {profile.get("id"): profile for profile in device_configs}
-    found = [_vpn_binding_finding(vpn_id, profiles.get(vpn_id)) for vpn_id in vpn_ids]
+    found = [finding for vpn_id in sorted(bound) for finding in _vpn_findings(vpn_id, profiles.get(vpn_id), bound[vpn_id])]
     awaited = any(_waits_for_vpn(config) for config in configurations
                   if raw.get("id") in (config.get("targetedMobileApps") or ()))
-    if vpn_ids and not awaited:
+    if bound and not awaited:
         found.append(Finding(WARNING, "vpn-not-awaited", (
             'the app is bound to a per-app VPN, but no iOS app configuration for it sets useVPN to "true": '
             "its first requests can fail while the tunnel comes up"), key="useVPN", hint='set useVPN to "true" and timeoutVPN'))
-    described["findings"] = [finding.as_dict() for finding in found if finding is not None]
+    described["findings"] = [finding.as_dict() for finding in found]
     return described
 
 
-def _vpn_binding_finding(vpn_id: str, profile: Mapping[str, Any] | None) -> Finding | None:
+def _vpn_findings(vpn_id: str, profile: Mapping[str, Any] | None, app_targets: Sequence[str]) -> list[Finding]:
     if profile is None:
-        return Finding(ERROR, "vpn-profile-missing", (
+        return [Finding(ERROR, "vpn-profile-missing", (
             f"the app's assignment names the VPN profile {vpn_id}, which the tenant does not have: the app gets no tunnel"),
-            hint="bind it to a per-app VPN profile (mattermost.emm.device_profile returns its id) or remove the binding")
+            hint="bind it to a per-app VPN profile (mattermost.emm.device_profile returns its id) or remove the binding")]
+    name = f"{profile.get('displayName')!r} ({vpn_id})"
     if profile.get("@odata.type") not in _PER_APP_VPN_TYPES or not profile.get("enablePerApp"):
-        return Finding(ERROR, "vpn-not-per-app", (
-            f"the app's assignment names {profile.get('displayName')!r} ({vpn_id}), which is not an iOS VPN profile "
-            "with per-app VPN on: Intune ties an app only to such a profile"),
-            hint="bind the app to a per-app VPN profile (mattermost.emm.device_profile per_app_vpn)")
-    return None
+        return [Finding(ERROR, "vpn-not-per-app", (
+            f"the app's assignment names {name}, which is not an iOS VPN profile with per-app VPN on: "
+            "Intune ties an app only to such a profile"),
+            hint="bind the app to a per-app VPN profile (mattermost.emm.device_profile per_app_vpn)")]
+    reached = {assignment.target for assignment in actual(DEVICE_CONFIGS, profile).assignments}
+    missed = [target for target in app_targets if target.startswith("include:") and target not in reached]
+    if missed and not reached & {f"include:{everyone}" for everyone in _ALL_TARGETS.values()}:
+        return [Finding(WARNING, "vpn-profile-not-assigned", (
+            f"the app's assignments to {', '.join(target.partition(':')[2] for target in missed)} use the per-app VPN "
+            f"{name}, which is not assigned to those groups: their devices get the app without the tunnel"),
+            hint="assign the VPN profile to the same groups as the app")]
+    return []
 
 
 def _waits_for_vpn(config: Mapping[str, Any]) -> bool:

@@ -616,16 +616,21 @@ def test_inventory_checks_the_ios_apps_per_app_vpn_binding(emulator):
 
     (found,) = connect(emulator).inventory()["apps"]
 
-    assert [(f["severity"], f["code"]) for f in found["findings"]] == [
-        ("error", "vpn-not-per-app"), ("error", "vpn-profile-missing"), ("warning", "vpn-not-awaited")]
-    assert general["id"] in found["findings"][0]["message"] and "'Baseline'" in found["findings"][0]["message"]
-    assert "gone" in found["findings"][1]["message"]
+    by_code = {f["code"]: f for f in found["findings"]}
+    assert sorted((f["severity"], f["code"]) for f in found["findings"]) == [
+        ("error", "vpn-not-per-app"), ("error", "vpn-profile-missing"),
+        ("warning", "vpn-not-awaited"), ("warning", "vpn-profile-not-assigned")]
+    assert general["id"] in by_code["vpn-not-per-app"]["message"] and "'Baseline'" in by_code["vpn-not-per-app"]["message"]
+    assert "gone" in by_code["vpn-profile-missing"]["message"]
+    assert users in by_code["vpn-profile-not-assigned"]["message"] and "'Tunnel'" in by_code["vpn-profile-not-assigned"]["message"]
 
 
-def test_an_app_bound_to_a_per_app_vpn_it_waits_for_has_no_finding(emulator):
+@pytest.mark.parametrize("everyone", [False, True], ids=["same group", "all devices"])
+def test_an_app_bound_to_a_per_app_vpn_it_waits_for_has_no_finding(emulator, everyone):
     (users,) = (item["id"] for item in emulator.seed(groups=[group(CORP)])["groups"])
+    reach = [{"target": {"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget"}}] if everyone else assigned((users, False))
     (vpn,) = emulator.seed(deviceConfigurations=[
-        {"@odata.type": IOS_VPN, "displayName": "Tunnel", "enablePerApp": True}])["deviceConfigurations"]
+        {"@odata.type": IOS_VPN, "displayName": "Tunnel", "enablePerApp": True, "assignments": reach}])["deviceConfigurations"]
     (app,) = emulator.seed(mobileApps=[dict(IOS_APP, assignments=[vpn_bound(users, vpn["id"])])])["mobileApps"]
     emulator.seed(mobileAppConfigurations=[ios_config_for(app["id"], "true")])
 
