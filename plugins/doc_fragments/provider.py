@@ -79,6 +79,13 @@ options:
         description: Seconds to wait for one HTTP answer.
         type: int
         default: 30
+      settle_seconds:
+        description:
+          - Graph lists a new object only after a moment. After creating something, and before
+            failing for an app entry that a previous task has just added, the module looks again
+            for up to this many seconds, so that nothing is missed or created twice.
+        type: int
+        default: 10
       dest:
         description: The directory of the V(offline) provider. Required for V(offline).
         type: path

@@ -30,6 +30,7 @@ PROVIDER_SPEC = dict(
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
         timeout=dict(type="int", default=30),
+        settle_seconds=dict(type="int", default=10),
         dest=dict(type="path"),
     ),
     required_if=[("type", "intune", ("tenant_id", "client_id", "client_secret")), ("type", "offline", ("dest",))],

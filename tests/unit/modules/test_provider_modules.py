@@ -292,3 +292,20 @@ def test_client_secret_never_shows_even_at_vvv(tmp_path):
     assert run.returncode != 0 and "invalid_client" in run.output
     assert "Secretive (Android)" in run.output
     assert secret not in run.output and wrong not in run.output
+
+
+@pytest.mark.parametrize("settle_seconds, succeeds", [(0, False), (None, True)], ids=["no settling", "default"])
+def test_settle_seconds_covers_graphs_listing_delay_between_tasks(tmp_path, settle_seconds, succeeds):
+    # The emulator lists a new object only 4 s after creating it, as Graph does after a moment.
+    with run_emulator(listing_delay=4) as emu:
+        emu.seed(groups=[group(CORP), group(BYOD)], mobileApps=[ANDROID_APP])
+        provider = dict(intune_provider(emu), **({} if settle_seconds is None else {"settle_seconds": settle_seconds}))
+        run = run_provider_playbook(tmp_path, provider, DEPLOY)
+        created = emu.state()["mobileApps"]
+
+    app, config = run.results
+    assert not app.get("failed") and len(created) == 2, run.output
+    if succeeds:
+        assert not config.get("failed") and config["changed"], run.output
+    else:
+        assert config["failed"] and "the tenant has no ios entry for com.mattermost.rn" in config["msg"]
