@@ -6,9 +6,12 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """The `provider` option of every module that talks to an EMM, documented once."""
+    """The `provider` option of every module that talks to an EMM, and what those modules need, documented once."""
 
     DOCUMENTATION = r"""
+requirements:
+  - pydantic >= 2
+  - lxml
 attributes:
   platform:
     platforms: posix

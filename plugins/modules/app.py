@@ -23,9 +23,6 @@ description:
     are an error listing both ids.
 author:
   - Mattermost EMM contributors (@mattermost)
-requirements:
-  - pydantic >= 2
-  - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
 attributes:

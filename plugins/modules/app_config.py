@@ -34,9 +34,6 @@ description:
     that are not enrolled; protect them with an Intune app protection policy instead.
 author:
   - Mattermost EMM contributors (@mattermost)
-requirements:
-  - pydantic >= 2
-  - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
   - mattermost.emm.groups

@@ -27,9 +27,6 @@ description:
     add them.
 author:
   - Mattermost EMM contributors (@mattermost)
-requirements:
-  - pydantic >= 2
-  - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
   - mattermost.emm.groups

@@ -25,9 +25,6 @@ description:
   - This is not idempotent by nature; running it again asks again. Guard it in playbooks.
 author:
   - Mattermost EMM contributors (@mattermost)
-requirements:
-  - pydantic >= 2
-  - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
 attributes:

@@ -37,9 +37,6 @@ description:
     same bytes), for review or for an EMM that takes Apple profiles.
 author:
   - Mattermost EMM contributors (@mattermost)
-requirements:
-  - pydantic >= 2
-  - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
   - mattermost.emm.groups

@@ -28,9 +28,6 @@ description:
   - Changes nothing.
 author:
   - Mattermost EMM contributors (@mattermost)
-requirements:
-  - pydantic >= 2
-  - lxml
 extends_documentation_fragment:
   - mattermost.emm.provider
 attributes:

@@ -358,7 +358,7 @@ class IntuneProvider:
             if objects.carries_mattermost_keys(raw) or objects.targets_mattermost(raw, app_ids)
         ]
         device_configs = self._list(objects.DEVICE_CONFIGS)
-        described = [objects.audit_app(raw, device_configs, self._list(objects.CONFIGS)) for raw in apps]
+        described = objects.audit_apps(apps, device_configs, self._list(objects.CONFIGS))
         profiles = objects.owned_device_profiles(device_configs)
         protections = objects.audit_app_protections(self._list(objects.IOS_PROTECTIONS), app_ids)
         return {

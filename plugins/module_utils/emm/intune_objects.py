@@ -602,18 +602,23 @@ def describe_app(raw: Mapping[str, Any]) -> dict[str, Any]:
             "assignments": [a.as_dict() for a in item.assignments]}
 
 
-def audit_app(raw: Mapping[str, Any], device_configs: Iterable[Mapping[str, Any]],
-              configurations: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """An app entry with findings on its per-app VPN binding (iOS): the profile each assignment
+def audit_apps(raws: Iterable[Mapping[str, Any]], device_configs: Iterable[Mapping[str, Any]],
+               configurations: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """App entries with findings on their per-app VPN binding (iOS): the profile each assignment
     names, whether that profile reaches the assignment's group, and whether an iOS app
     configuration for the app makes it wait for the tunnel."""
+    profiles = {profile.get("id"): profile for profile in device_configs}
+    return [_audit_app(raw, profiles, configurations) for raw in raws]
+
+
+def _audit_app(raw: Mapping[str, Any], profiles: Mapping[str, Mapping[str, Any]],
+               configurations: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     described = describe_app(raw)
     bound: dict[str, list[str]] = {}  # VPN profile id -> the app's targets that name it
     for assignment in described["assignments"]:
         vpn_id = (assignment.get("settings") or {}).get("vpnConfigurationId")
         if vpn_id:
             bound.setdefault(vpn_id, []).append(assignment["target"])
-    profiles = {profile.get("id"): profile for profile in device_configs}
     found = [finding for vpn_id in sorted(bound) for finding in _vpn_findings(vpn_id, profiles.get(vpn_id), bound[vpn_id])]
     awaited = any(_waits_for_vpn(config) for config in configurations
                   if raw.get("id") in (config.get("targetedMobileApps") or ()))

@@ -147,7 +147,7 @@ class OfflineProvider(IntuneProvider):
     def inventory(self, app_ids=catalog.APP_IDS) -> dict[str, Any]:
         configurations = [objects.audit_configuration(raw) for raw in self._list(objects.CONFIGS)]
         device_configs = self._list(objects.DEVICE_CONFIGS)
-        apps = [objects.audit_app(raw, device_configs, self._list(objects.CONFIGS)) for raw in self._list(objects.APPS)]
+        apps = objects.audit_apps(self._list(objects.APPS), device_configs, self._list(objects.CONFIGS))
         profiles = objects.owned_device_profiles(device_configs)
         protections = objects.audit_app_protections(self._list(objects.IOS_PROTECTIONS), app_ids)
         return {"apps": apps, "app_configurations": configurations, "managed_app_configurations": [],
