@@ -353,8 +353,7 @@ class IntuneProvider:
             if set(raw.get("targetedMobileApps") or ()) & app_ids_in_tenant or objects.carries_mattermost_keys(raw)
         ]
         mam = [
-            objects.audit_mam_configuration(raw)
-            for raw in self.client.get_all(V1 + objects.MAM_COLLECTION, params={"$expand": "apps"})
+            objects.audit_mam_configuration(raw) for raw in self._mam_configurations()
             if objects.carries_mattermost_keys(raw) or objects.targets_mattermost(raw, app_ids)
         ]
         device_configs = self._list(objects.DEVICE_CONFIGS)
@@ -369,6 +368,9 @@ class IntuneProvider:
             "app_protections": protections,
             "groups": self._group_names(described + configurations + profiles + protections),
         }
+
+    def _mam_configurations(self) -> list[dict]:
+        return self.client.get_all(V1 + objects.MAM_COLLECTION, params={"$expand": "apps"})
 
     def _group_names(self, items: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         """Display names of the groups the assignments of `items` name."""

@@ -144,11 +144,10 @@ class OfflineProvider(IntuneProvider):
     def select_devices(self, spec) -> list[dict[str, Any]]:
         raise ProviderError("the offline provider has no devices: device actions need a real EMM")
 
-    def inventory(self, app_ids=catalog.APP_IDS) -> dict[str, Any]:
-        configurations = [objects.audit_configuration(raw) for raw in self._list(objects.CONFIGS)]
-        device_configs = self._list(objects.DEVICE_CONFIGS)
-        apps = objects.audit_apps(self._list(objects.APPS), device_configs, self._list(objects.CONFIGS))
-        profiles = objects.owned_device_profiles(device_configs)
-        protections = objects.audit_app_protections(self._list(objects.IOS_PROTECTIONS), app_ids)
-        return {"apps": apps, "app_configurations": configurations, "managed_app_configurations": [],
-                "device_profiles": profiles, "app_protections": protections, "groups": {}}
+    # The inventory is Intune's, read from the directory: it holds no MAM configuration (the
+    # collection never writes one) and its group ids are placeholders without a directory to ask.
+    def _mam_configurations(self) -> list[dict]:
+        return []
+
+    def _group_names(self, items) -> dict[str, str]:
+        return {}
