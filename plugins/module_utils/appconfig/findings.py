@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -57,6 +58,13 @@ class ParsedDocument:
     def settings(self) -> dict[str, str]:
         """The string entries as the app would read them (the last of duplicates wins)."""
         return {entry.key: entry.value for entry in self.entries if entry.value is not None}
+
+
+def comparable_settings(entries: Iterable[Entry]) -> dict[str, str]:
+    """Entries as key -> value, to compare with the settings wanted: a typed value stays visibly
+    unlike the string the app needs ("<boolean>true"), so it is seen and corrected."""
+    return {entry.key: entry.value if entry.value_type == "string" else f"<{entry.value_type}>{entry.value or ''}"
+            for entry in entries}
 
 
 def count(findings: list[Finding]) -> dict[str, int]:

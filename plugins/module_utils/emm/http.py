@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import html
 import http.client
+import http.cookiejar
 import json
 import random
+import re
 import socket
 import ssl
 import time
@@ -35,6 +38,10 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "PATC
 # Left as they are in query values: "$" for nested OData options, quotes, parentheses and commas for readability.
 _QUERY_SAFE = "$'(),:@/*!"
 _MAX_TEXT_MESSAGE = 300
+# Jamf's Classic API answers an error with an HTML page; its "<p>Error: ...</p>" says what went wrong.
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_ERROR_PREFIX = "Error:"
 
 
 class ApiError(Exception):
@@ -200,11 +207,12 @@ class ClientCredentials:
             message = "the answer holds no access_token"
             raise ApiError("POST", client.redact(self.token_url), answer.status, message=message)
         client.add_secret(token)
-        return token, _renewal_time(asked_at, body.get("expires_in"))
+        return token, renewal_time(asked_at, body.get("expires_in"))
 
 
-def _renewal_time(asked_at: float, expires_in: Any) -> float | None:
-    """When to fetch a new token; None (renew only on 401) when the lifetime is not given."""
+def renewal_time(asked_at: float, expires_in: Any) -> float | None:
+    """When to fetch a new token asked for at `asked_at` and valid for `expires_in` seconds: a
+    tenth of its lifetime (at most a minute) early; None (renew only on 401) when the lifetime is not given."""
     try:
         lifetime = float(expires_in)
     except (TypeError, ValueError):
@@ -334,6 +342,7 @@ class HttpClient:
         user_agent: str = "mattermost.emm",
         sleep: Callable[[float], None] = time.sleep,
         default_headers: Mapping[str, str] | None = None,
+        cookies: http.cookiejar.CookieJar | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.auth = auth
@@ -347,6 +356,8 @@ class HttpClient:
         self._default_headers = {"Accept": "application/json", **(default_headers or {})}
         self._transport = {"timeout": timeout, "use_proxy": use_proxy, "http_agent": user_agent}
         self._tls = {"cafile": ca_path, "validate_certs": validate_certs}
+        # Kept across requests when given: a load balancer (Jamf Cloud's) pins the session with one.
+        self._cookies = cookies
 
     # --- secrets ------------------------------------------------------------------------------
 
@@ -545,6 +556,7 @@ class HttpClient:
             use_netrc=False,
             unredirected_headers=["Authorization"],
             context=make_context(**self._tls),
+            cookies=self._cookies,
             **self._transport,
         )
 
@@ -686,7 +698,7 @@ def _error_details(response: Response) -> tuple[str | None, str, str | None]:
     request_id = headers.get("request-id") or headers.get("x-ms-request-id") or headers.get("x-request-id")
     body = response.body
     if isinstance(body, str):
-        return None, " ".join(body.split())[:_MAX_TEXT_MESSAGE], request_id
+        return None, _text_message(body)[:_MAX_TEXT_MESSAGE], request_id
     if not isinstance(body, Mapping):
         return None, "", request_id
     error = body.get("error")
@@ -699,6 +711,13 @@ def _error_details(response: Response) -> tuple[str | None, str, str | None]:
     if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):  # Jamf Pro API
         return _text(errors[0].get("code")), _text(errors[0].get("description")) or "", request_id
     return _text(body.get("code") or body.get("errorCode")), _text(body.get("message")) or "", request_id
+
+
+def _text_message(text: str) -> str:
+    """A text answer in one line: the "Error: ..." paragraph of an HTML page, else the whole text."""
+    paragraphs = (" ".join(html.unescape(_TAG.sub(" ", paragraph)).split()) for paragraph in _PARAGRAPH.findall(text))
+    said = next((paragraph[len(_ERROR_PREFIX):].strip() for paragraph in paragraphs if paragraph.startswith(_ERROR_PREFIX)), "")
+    return said or " ".join(text.split())
 
 
 def _text(value: Any) -> str | None:

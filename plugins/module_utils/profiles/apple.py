@@ -81,19 +81,23 @@ def app_attributes(profile: DeviceProfile) -> dict[str, dict[str, str]]:
 
 def render(profile: DeviceProfile) -> bytes:
     """The profile as a .mobileconfig (XML plist, keys sorted), byte for byte the same every time."""
+    return plistlib.dumps(document(profile), fmt=plistlib.FMT_XML, sort_keys=True)
+
+
+def document(profile: DeviceProfile) -> dict[str, Any]:
+    """The .mobileconfig's top-level dictionary, before it is written as a plist."""
     payloads = []
     for payload_type, section, write in _SECTIONS:
         settings = getattr(profile, section)
         if settings is not None:
             payloads.append(_payload(profile, payload_type, write(settings, profile)))
-    document = {
+    return {
         **_identity(profile.name, CONFIGURATION),
         "PayloadContent": payloads,
         "PayloadDescription": _DESCRIPTION,
         "PayloadDisplayName": profile.name,
         "PayloadOrganization": profile.organization,
     }
-    return plistlib.dumps(document, fmt=plistlib.FMT_XML, sort_keys=True)
 
 
 def parse(data: bytes) -> DeviceProfile:
@@ -103,7 +107,7 @@ def parse(data: bytes) -> DeviceProfile:
     re-identified reads back the same; any other key the description cannot hold is a problem.
     An Apple profile has no place for the ``android`` section: it reads back as None.
     """
-    top = _read_plist(data)
+    top = read_plist(data)
     reader = _Reader()
     problems = reader.problems
     if top.get("PayloadType") != CONFIGURATION:
@@ -220,7 +224,9 @@ _SECTIONS = (
 
 # Reading ------------------------------------------------------------------------------------
 
-def _read_plist(data: bytes) -> dict[str, Any]:
+def read_plist(data: bytes) -> dict[str, Any]:
+    """The top-level dictionary of any .mobileconfig (an MDM's copy too), decoded; ProfileError
+    when it is not a readable plist holding one <dict>."""
     try:
         root = parse_xml(data).getroot()
     except XmlError as exc:

@@ -355,9 +355,15 @@ def test_a_secret_in_the_url_is_redacted_in_the_error_and_log(emulator, graph):
         ),
         ({"errorCode": 1003, "message": "Smart group not found"}, "1003", "Smart group not found"),
         ("<html><body>\n  Bad   gateway\n</body></html>", None, "<html><body> Bad gateway </body></html>"),
+        (
+            '<html><body><p style="font-weight: bold">Conflict</p>\n<p>Error: Duplicate name &amp; bundle\n id</p>'
+            '<p>You can get technical details <a href="x">here</a>.</p></body></html>',
+            None,
+            "Duplicate name & bundle id",
+        ),
         (None, None, "Bad Request"),
     ],
-    ids=["oauth2", "jamf", "workspace-one", "text", "empty"],
+    ids=["oauth2", "jamf", "workspace-one", "text", "jamf-classic-html", "empty"],
 )
 def test_error_answers_of_every_shape_are_read(scripted, body, code, message):
     scripted.answer(400, body, {"x-request-id": "req-7"})

@@ -1,0 +1,251 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Jamf Pro's tenant I/O: the Classic API for apps, profiles, devices and commands (the Pro API
+has no mobile app or mobile profile resources), the Pro API for group names.
+
+Classic lists hold only ids and names (apps also their bundle id), so full records are read only
+for what the collection can manage: app records of the Mattermost bundle ids, and the profiles
+the run's specs name. Requests go one at a time, well within Jamf's five connections, and the
+load balancer's cookie is kept, so that a record just created is read from the same node.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
+    APP,
+    APP_CONFIG,
+    APP_PROTECTION,
+    ASSIGN_INLINE,
+    CREATE,
+    DELETE,
+    DEVICE_PROFILE,
+    Actual,
+    Capabilities,
+    DuplicateObjects,
+    Identity,
+    Operation,
+    Plan,
+    ProviderError,
+    Wishes,
+    choose_devices,
+)
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError, HttpClient, NotFound
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.jamf import records, wishes
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.jamf.auth import USER_TOKEN_PATH, UserToken, api_client
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
+    AppConfigSpec,
+    AppSpec,
+    DeviceActionSpec,
+    DeviceProfileSpec,
+    GroupTarget,
+)
+
+NO_APP_PROTECTION = (
+    "Jamf Pro has no app protection policies; the Mattermost app protects its own data through its AppConfig "
+    "keys inAppPinCode, blurApplicationScreen, jailbreakProtection and copyAndPasteProtection "
+    "(mattermost.emm.app_config), and mattermost.emm.app's prevent_backup sets the app record's "
+    "prevent_backup_of_app_data"
+)
+CAPABILITIES = Capabilities(
+    vendor="Jamf Pro",
+    modules=frozenset({APP, APP_CONFIG, DEVICE_PROFILE, "device_action", "emm_info"}),
+    assignments=ASSIGN_INLINE,
+    device_actions=frozenset(records.COMMANDS),
+    refusals={APP_PROTECTION: NO_APP_PROTECTION},
+)
+XML = {"Content-Type": "application/xml"}
+
+
+def connect(settings: Mapping[str, Any]) -> JamfVendor:
+    """Jamf Pro from the module's `provider` settings: `url` (with its context path, if any), and
+    `client_id` + `client_secret` (an API client) or `username` + `password` (a user account);
+    `validate_certs`, `ca_path` and `timeout` as for every vendor."""
+    url = (settings.get("url") or "").rstrip("/")
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise ProviderError(f"provider url {url!r} is not a Jamf Pro URL; give one such as "
+                            "https://example.jamfcloud.com or https://jamf.example.com:8443/jamf")
+    if settings.get("client_id") and settings.get("client_secret"):
+        auth: Any = api_client(url, settings["client_id"], settings["client_secret"])
+        secret = settings["client_secret"]
+    elif settings.get("username") and settings.get("password"):
+        auth = UserToken(url + USER_TOKEN_PATH, settings["username"], settings["password"])
+        secret = settings["password"]
+    else:
+        raise ProviderError("provider type jamf needs client_id and client_secret (an API client) "
+                            "or username and password (a user account)")
+    client = HttpClient(
+        url,
+        auth=auth,
+        timeout=settings.get("timeout") or 30,
+        validate_certs=settings.get("validate_certs", True),
+        ca_path=settings.get("ca_path"),
+        secrets=[secret],
+        cookies=http.cookiejar.CookieJar(),
+    )
+    return JamfVendor(client)
+
+
+class JamfVendor:
+    """Mattermost's app record, its AppConfig and the collection's profiles in one Jamf Pro, in the engine's terms."""
+
+    capabilities = CAPABILITIES
+
+    def __init__(self, client: HttpClient):
+        self.client = client
+        self._records: dict[str, list[dict]] = {}  # collection path -> full records
+        self._profile_names: set[str] = set()  # the profiles the run's specs name: only those are read in full
+
+    # Reading -------------------------------------------------------------------------------
+
+    def list(self, kind: str) -> list[Actual]:
+        if kind == DEVICE_PROFILE:
+            return [records.profile_actual(raw) for raw in self._full_records(kind)]
+        return [records.app_actual(kind, raw) for raw in self._full_records(kind)]
+
+    def forget(self, kind: str) -> None:
+        self._records.pop(records.RESOURCES[kind][0], None)
+
+    def _full_records(self, kind: str) -> list[dict]:
+        path = records.RESOURCES[kind][0]
+        if path not in self._records:
+            self._records[path] = self._read(kind, lambda item: self._manageable(kind, item))
+        return self._records[path]
+
+    def _manageable(self, kind: str, item: Mapping[str, Any]) -> bool:
+        if kind == DEVICE_PROFILE:
+            return item.get("name") in self._profile_names
+        return item.get("bundle_id") in catalog.APP_IDS
+
+    def _read(self, kind: str, wanted) -> list[dict]:
+        """The full records of a kind whose list entries are `wanted`; one deleted meanwhile is left out."""
+        path, root, list_key = records.RESOURCES[kind]
+        listed = self.client.request("GET", path).body[list_key]
+        found = []
+        for item in (item for item in listed if wanted(item)):
+            try:
+                found.append(self.client.request("GET", f"{path}/id/{item['id']}").body[root])
+            except NotFound:
+                continue
+        return found
+
+    def group_ids(self, targets: Iterable[GroupTarget]) -> dict[str, str]:
+        """Mobile device group name -> id for every target named by name; a missing or ambiguous
+        name fails before anything is written."""
+        names = sorted({target.group for target in targets if target.group})
+        if not names:
+            return {}
+        found: dict[str, list[str]] = {}
+        for group in self.client.request("GET", records.GROUPS_PATH).body:
+            found.setdefault(group["name"], []).append(str(group["id"]))
+        missing = [name for name in names if name not in found]
+        if missing:
+            raise ProviderError(f"Jamf Pro has no mobile device group named {', '.join(map(repr, missing))}; "
+                                "create it, or correct the name (names are exact)")
+        for name in names:
+            if len(found[name]) > 1:
+                raise DuplicateObjects("mobile device group", name, found[name])
+        return {name: found[name][0] for name in names}
+
+    # Planning ------------------------------------------------------------------------------
+
+    def desired_apps(self, spec: AppSpec) -> Wishes:
+        if spec.state == "present":
+            wishes.refuse_app_options(spec)
+        return Wishes([wishes.app_wish(spec, self.group_ids(spec.assignments))])
+
+    def desired_app_configs(self, specs: Sequence[AppConfigSpec], check_mode: bool) -> Wishes:
+        present = [spec for spec in specs if spec.state == "present"]
+        groups = self.group_ids(target for spec in present for target in spec.groups)
+        apps = {item.name: item for item in self.list(APP_CONFIG)}
+        return wishes.app_config_wishes(specs, apps, groups, check_mode)
+
+    def desired_device_profiles(self, spec: DeviceProfileSpec) -> Wishes:
+        named = wishes.profile_wishes(spec, self.group_ids(spec.groups if spec.state == "present" else ()))
+        if spec.profile.name not in self._profile_names:
+            self._profile_names.add(spec.profile.name)
+            self.forget(DEVICE_PROFILE)
+        return named
+
+    def desired_app_protection(self, spec: Any) -> Wishes:
+        raise ProviderError(NO_APP_PROTECTION)
+
+    # Writing -------------------------------------------------------------------------------
+
+    def send(self, action: str, operations: Sequence[Operation], created: Mapping[Identity, str],
+             work: Plan) -> list[str | None]:
+        """Each operation as one Classic request, in order. A create whose answer is lost raises
+        TransportError (a POST is never sent twice): the engine looks before creating again."""
+        return [self._send(op, created) for op in operations]
+
+    def _send(self, op: Operation, created: Mapping[Identity, str]) -> str | None:
+        path = records.RESOURCES[op.kind][0]
+        if op.action == CREATE:
+            if op.kind == APP_CONFIG:
+                raise ProviderError(f"Jamf Pro has no app record for {op.name}: add the app first with mattermost.emm.app")
+            answer = self.client.request("POST", f"{path}/id/0", body=records.write_xml(op), headers=XML)
+            return records.created_id(answer.body)
+        object_id = op.id or created[op.identity]
+        if op.action == DELETE:
+            self._delete(f"{path}/id/{object_id}")
+        else:
+            self.client.request("PUT", f"{path}/id/{object_id}", body=records.write_xml(op), headers=XML)
+        return object_id
+
+    def _delete(self, url: str) -> None:
+        """Jamf answers 400 to some deletes that worked, so a 400 is judged by reading the record back."""
+        try:
+            self.client.request("DELETE", url)
+        except NotFound:  # a retry after a lost answer: the first attempt deleted it
+            return
+        except ApiError as error:
+            if error.status == 400 and self._gone(url):
+                return
+            raise
+
+    def _gone(self, url: str) -> bool:
+        try:
+            self.client.request("GET", url)
+        except NotFound:
+            return True
+        return False
+
+    # Device actions --------------------------------------------------------------------------
+
+    def select_devices(self, spec: DeviceActionSpec) -> list[dict[str, Any]]:
+        for option in ("keep_enrollment_data", "keep_user_data"):
+            if getattr(spec, option):
+                raise ProviderError(f"{option} true has no Jamf Pro equivalent: Jamf's {records.COMMANDS[spec.action]} "
+                                    "command takes no such option; nothing was sent: leave it out")
+        devices = self.client.request("GET", records.DEVICES_PATH).body["mobile_devices"]
+        chosen = choose_devices(spec, devices, records.device_matches, ("mobile device", "mobile devices"),
+                                records.describe_device)
+        return [records.device_summary(device) for device in chosen]
+
+    def device_action(self, spec: DeviceActionSpec, devices: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """One Classic command for all the devices; Jamf queues it until each device checks in."""
+        ids = ",".join(device["id"] for device in devices)
+        self.client.request("POST", f"{records.COMMANDS_PATH}/{records.COMMANDS[spec.action]}/id/{ids}")
+        return [dict(device, requested=spec.action) for device in devices]
+
+    # Reading back --------------------------------------------------------------------------
+
+    def inventory(self, app_ids: Sequence[str] = catalog.APP_IDS) -> dict[str, Any]:
+        """The Mattermost app records with their scope and AppConfig (audited as the iOS app reads
+        it) and the collection's configuration profiles (every profile is read in full to find them)."""
+        apps = [raw for raw in self._full_records(APP) if (raw.get("general") or {}).get("bundle_id") in app_ids]
+        profiles = [raw for raw in self._read(DEVICE_PROFILE, lambda item: True) if records.profile_actual(raw).owned]
+        scoped = apps + profiles
+        return {
+            "apps": [records.describe_app(raw) for raw in apps],
+            "app_configurations": [records.audit_configuration(raw) for raw in apps if records.has_configuration(raw)],
+            "managed_app_configurations": [],
+            "device_profiles": [records.describe_profile(raw) for raw in profiles],
+            "app_protections": [],
+            "groups": {group_id: name for raw in scoped for group_id, name in records.group_names(raw.get("scope")).items()},
+        }

@@ -1,0 +1,143 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the user's specs mean in Jamf Pro: the records wanted, and the refusals of what Jamf cannot do.
+
+Pure: group names arrive resolved. Every refusal is raised before any write, says why and what
+to do instead.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
+    APP,
+    APP_CONFIG,
+    DEVICE_PROFILE,
+    Actual,
+    Desired,
+    ProviderError,
+    Wishes,
+)
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.jamf import records
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
+    COMPANY_OWNED,
+    AppConfigSpec,
+    AppSpec,
+    DeviceProfileSpec,
+)
+from ansible_collections.mattermost.emm.plugins.module_utils.profiles import apple
+
+APPLE_ONLY = ("Jamf Pro manages Apple devices only, so it cannot serve Android: set platforms to [ios] for a Jamf "
+              "tenant and manage Android with an EMM that has it")
+PER_APP_VPN_BINDING = (
+    "device profile {name!r} holds a per-app VPN: Jamf Pro ties an app to a per-app VPN in the app record, which "
+    "its API does not expose, so the Mattermost app uses this VPN only once you select it in the Mattermost app "
+    "record in the Jamf Pro console"
+)
+
+
+# app ----------------------------------------------------------------------------------------
+
+def app_wish(spec: AppSpec, group_ids: Mapping[str, str]) -> Desired:
+    """The App Store app record for `spec.app_id` (one record per bundle id)."""
+    if spec.state == "absent":
+        return Desired(APP, spec.app_id, {}, present=False)
+    refuse_app_options(spec)
+    return Desired(APP, spec.app_id, records.app_body(spec), records.scope(spec.assignments, group_ids))
+
+
+def refuse_app_options(spec: AppSpec) -> None:
+    if catalog.ANDROID in spec.platforms:
+        raise ProviderError(f"app {spec.app_id}: {APPLE_ONLY}")
+    if spec.vpn_configuration_id is not None:
+        raise ProviderError(
+            f"app {spec.app_id}: vpn_configuration_id {spec.vpn_configuration_id!r} cannot be set for Jamf Pro, which ties "
+            "an app to a per-app VPN in the app record without exposing it in its API: leave vpn_configuration_id "
+            "out, deploy the VPN with mattermost.emm.device_profile (per_app_vpn) and select it in the app record "
+            "in the Jamf Pro console")
+    if spec.removable is not None:
+        raise ProviderError(f"app {spec.app_id}: removable {spec.removable!r} has no Jamf Pro equivalent (its app record "
+                            "cannot stop users removing the app); leave removable out")
+    intents = {target.intent for target in spec.assignments if not target.exclude}
+    if "uninstall" in intents:
+        raise ProviderError(f"app {spec.app_id}: intent 'uninstall' does not exist in Jamf Pro, whose scope only says "
+                            "who gets the app: keep a group's devices from it with exclude: true instead")
+    if len(intents) > 1:
+        raise ProviderError(
+            f"app {spec.app_id}: the assignments mix the intents {', '.join(sorted(intents))}, but a Jamf Pro app "
+            "record has one deployment type for its whole scope (required: 'Install Automatically/Prompt Users "
+            "to Install', available: 'Make Available in Self Service'): give every included group the same intent")
+
+
+# app_config ---------------------------------------------------------------------------------
+
+def app_config_wishes(specs: Sequence[AppConfigSpec], apps: Mapping[str, Actual | None],
+                      group_ids: Mapping[str, str], check_mode: bool) -> Wishes:
+    """One APP_CONFIG per app record: Jamf keeps one AppConfig in the app record, for its whole
+    scope. `apps` holds the record of each app id the specs name (None when the tenant has none).
+    Several present specs for one app must carry the same keys; their groups join the app's scope.
+    With only absent specs for an app, its preferences are emptied."""
+    desired: list[Desired] = []
+    notes: list[str] = []
+    for app_id in sorted({spec.config.app_id for spec in specs}):
+        present = [spec for spec in specs if spec.config.app_id == app_id and spec.state == "present"]
+        for spec in present:
+            notes += _refuse_config_options(spec)
+        record = apps.get(app_id)
+        if present:
+            settings = _one_configuration(app_id, present)
+            if record is None:
+                notes.append(_missing_app(app_id, check_mode))
+            targets = [target for spec in present for target in spec.groups]
+            assignments = records.scope(targets, group_ids) if targets else None
+            desired.append(Desired(APP_CONFIG, app_id, {"preferences": settings}, assignments))
+        elif record is not None:
+            desired.append(Desired(APP_CONFIG, app_id, {"preferences": {}}))
+    return Wishes(desired, notes)
+
+
+def _refuse_config_options(spec: AppConfigSpec) -> list[str]:
+    if catalog.ANDROID in spec.config.platforms:
+        raise ProviderError(f"app_config {spec.name!r}: {APPLE_ONLY}")
+    if spec.intune_app_protection:
+        raise ProviderError(f"app_config {spec.name!r}: intune_app_protection adds Intune's own keys, which mean "
+                            "nothing in Jamf Pro: leave it out")
+    if len(spec.enrollment) == 1:
+        other = "byod" if spec.enrollment[0] == COMPANY_OWNED else COMPANY_OWNED
+        return [f"app_config {spec.name!r}: Jamf Pro cannot limit an AppConfig to {spec.enrollment[0]} devices, so it also "
+                f"reaches the {other} devices in the app's scope; scope the app to groups of {spec.enrollment[0]} devices"]
+    return []
+
+
+def _one_configuration(app_id: str, specs: Sequence[AppConfigSpec]) -> dict[str, str]:
+    configurations = {spec.name: spec.config.for_platform(catalog.IOS) for spec in specs}
+    if len({tuple(sorted(settings.items())) for settings in configurations.values()}) > 1:
+        raise ProviderError(
+            f"app_config entries {', '.join(map(repr, configurations))} give {app_id} different configurations, but "
+            "a Jamf Pro app record holds one AppConfig for everyone it reaches: merge them into one entry, and "
+            "let Jamf variables such as $EMAIL or $USERNAME fill in what differs per user or device")
+    return next(iter(configurations.values()))
+
+
+def _missing_app(app_id: str, check_mode: bool) -> str:
+    if not check_mode:
+        raise ProviderError(f"Jamf Pro has no app record for {app_id}, and its AppConfig lives in that record: add the "
+                            "app first with mattermost.emm.app")
+    return f"check mode: Jamf Pro has no app record for {app_id} yet; its AppConfig is planned as if it had one"
+
+
+# device_profile -----------------------------------------------------------------------------
+
+def profile_wishes(spec: DeviceProfileSpec, group_ids: Mapping[str, str]) -> Wishes:
+    """One mobile device configuration profile carrying the generated .mobileconfig."""
+    name = spec.profile.name
+    if spec.state == "absent":
+        return Wishes([Desired(DEVICE_PROFILE, name, {}, present=False)])
+    if catalog.ANDROID in spec.platforms or spec.profile.android is not None:
+        raise ProviderError(f"device profile {name!r}: {APPLE_ONLY} (and leave out the android section)")
+    body = records.profile_body(apple.document(spec.profile))
+    notes = [PER_APP_VPN_BINDING.format(name=name)] if spec.profile.per_app_vpn else []
+    return Wishes([Desired(DEVICE_PROFILE, name, body, records.scope(spec.groups, group_ids))], notes)
