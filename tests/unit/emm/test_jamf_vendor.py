@@ -1,0 +1,168 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Jamf Pro vendor over real HTTP against scripted answers in Jamf's shapes: both ways in and
+their renewal, the context path, the load balancer's cookie, Classic HTML errors, the 400 of a
+delete that worked, and the engine driving a create."""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import parse_qs
+
+import pytest
+
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.xmlsafe import parse_xml
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import engine, jamf
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import Provider, ProviderError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppSpec, GroupTarget, parse
+
+SECRET = "s3cr3t-Jamf"
+CREATED = "<?xml version='1.0' encoding='UTF-8'?><mobile_device_application><id>41</id></mobile_device_application>"
+CLASSIC_409 = ('<html><head><title>Status page</title></head><body><p>Conflict</p><p>Error: Duplicate name</p>'
+               '<p>You can get technical details <a href="http://example.com">here</a>.</p></body></html>')
+
+
+def api_client(server, **settings) -> jamf.JamfVendor:
+    return jamf.connect({"url": f"{server.base_url}/jamf", "client_id": "mm-client", "client_secret": SECRET, **settings})
+
+
+def token_answer(server, token="tok-1", expires_in=60):
+    server.answer(200, {"access_token": token, "scope": "api-role:1", "token_type": "Bearer", "expires_in": expires_in})
+
+
+def test_an_api_client_posts_its_form_under_the_context_path_without_scope(scripted):
+    token_answer(scripted)
+    scripted.answer(200, [{"id": 1, "name": "Mattermost BYOD", "isSmartGroup": False}])
+    vendor = api_client(scripted)
+
+    assert vendor.group_ids([GroupTarget(group="Mattermost BYOD")]) == {"Mattermost BYOD": "1"}
+    token_request, groups_request = scripted.received
+    assert token_request.path == "/jamf/api/oauth/token"
+    assert parse_qs(token_request.body.decode()) == {"grant_type": ["client_credentials"], "client_id": ["mm-client"],
+                                                     "client_secret": [SECRET]}
+    assert groups_request.path == "/jamf/api/v1/mobile-device-groups"
+    assert groups_request.headers["authorization"] == "Bearer tok-1"
+
+
+def test_a_401_renews_the_token_once(scripted):
+    token_answer(scripted, "tok-1")
+    scripted.answer(401, {"httpStatus": 401, "errors": []})
+    token_answer(scripted, "tok-2")
+    scripted.answer(200, [])
+    vendor = api_client(scripted)
+
+    assert vendor.group_ids([]) == {} and not scripted.received  # nothing to resolve, nothing asked
+    vendor.client.request("GET", "/api/v1/mobile-device-groups")
+    assert [r.headers.get("authorization") for r in scripted.received[1::2]] == ["Bearer tok-1", "Bearer tok-2"]
+
+
+def test_a_user_account_gets_its_token_with_basic_and_renews_it_before_it_expires(scripted):
+    scripted.answer(200, {"token": "user-tok-1", "expires": "2000-01-01T00:00:00.000Z"})  # already past: renew next time
+    scripted.answer(200, [])
+    scripted.answer(200, {"token": "user-tok-2", "expires": "2999-01-01T00:00:00Z"})
+    scripted.answer(200, [])
+    scripted.answer(200, [])
+    vendor = jamf.connect({"url": scripted.base_url, "username": "admin", "password": SECRET})
+
+    for _ in range(3):
+        vendor.client.request("GET", "/api/v1/mobile-device-groups")
+
+    paths = [request.path for request in scripted.received]
+    assert paths == ["/api/v1/auth/token", "/api/v1/mobile-device-groups"] * 2 + ["/api/v1/mobile-device-groups"]
+    basic = base64.b64encode(f"admin:{SECRET}".encode()).decode()
+    assert scripted.received[0].headers["authorization"] == f"Basic {basic}"
+    assert scripted.received[4].headers["authorization"] == "Bearer user-tok-2"
+    assert basic not in "\n".join(vendor.client.log) and SECRET not in "\n".join(vendor.client.log)
+
+
+def test_the_load_balancer_cookie_is_kept(scripted):
+    token_answer(scripted)
+    scripted.answer(200, {"mobile_devices": []}, {"Set-Cookie": "APBALANCEID=aws.usw2-node-3; Path=/"})
+    scripted.answer(200, {"mobile_devices": []})
+    vendor = api_client(scripted)
+
+    vendor.client.request("GET", "/JSSResource/mobiledevices")
+    vendor.client.request("GET", "/JSSResource/mobiledevices")
+    assert scripted.received[2].headers.get("cookie") == "APBALANCEID=aws.usw2-node-3"
+
+
+def test_a_classic_html_error_becomes_one_sentence_without_secrets(scripted):
+    token_answer(scripted, SECRET + "-token")
+    scripted.answer(409, CLASSIC_409 + f"<!-- {SECRET} -->", {"Content-Type": "text/html;charset=UTF-8"})
+    vendor = api_client(scripted)
+
+    with pytest.raises(ApiError) as caught:
+        vendor.client.request("POST", "/JSSResource/mobiledeviceapplications/id/0", body="<x/>")
+    assert str(caught.value).endswith("/jamf/JSSResource/mobiledeviceapplications/id/0: 409: Duplicate name")
+    assert SECRET not in str(caught.value) + repr(caught.value.body) + "\n".join(vendor.client.log)
+
+
+def test_a_delete_answered_400_that_worked_is_a_success(scripted):
+    token_answer(scripted)
+    scripted.answer(400, CLASSIC_409.replace("Conflict", "Bad Request"))
+    scripted.answer(404, "")
+    vendor = api_client(scripted)
+    current = engine.Actual(engine.APP, "com.mattermost.rn", "41", {}, owned=True)
+
+    work = engine.plan([engine.Desired(engine.APP, "com.mattermost.rn", {}, present=False)], [current])
+    assert Provider(vendor, settle_seconds=0).apply(work)[0]["action"] == engine.DELETE
+    assert [(r.method, r.path) for r in scripted.received[1:]] == [
+        ("DELETE", "/jamf/JSSResource/mobiledeviceapplications/id/41"),
+        ("GET", "/jamf/JSSResource/mobiledeviceapplications/id/41"),
+    ]
+
+
+def test_a_delete_answered_400_that_did_not_work_is_raised(scripted):
+    token_answer(scripted)
+    scripted.answer(400, CLASSIC_409.replace("Duplicate name", "Unable to delete"))
+    scripted.answer(200, {"mobile_device_application": {"general": {"id": 41}}})
+    vendor = api_client(scripted)
+    current = engine.Actual(engine.APP, "com.mattermost.rn", "41", {}, owned=True)
+
+    with pytest.raises(ApiError, match="400: Unable to delete"):
+        Provider(vendor, settle_seconds=0).apply(
+            engine.plan([engine.Desired(engine.APP, "com.mattermost.rn", {}, present=False)], [current]))
+
+
+def test_the_engine_creates_the_app_record_with_its_scope_in_one_post(scripted):
+    token_answer(scripted)
+    scripted.answer(200, [{"id": 7, "name": "Mattermost corporate"}])
+    scripted.answer(200, {"mobile_device_applications": [{"id": 3, "name": "Other", "bundle_id": "com.example.other"}]})
+    scripted.answer(201, CREATED, {"Content-Type": "text/xml;charset=UTF-8"})
+    provider = Provider(api_client(scripted), settle_seconds=0)
+
+    work = provider.plan_apps(parse(AppSpec, {"platforms": ["ios"], "assignments": [{"group": "Mattermost corporate"}]}))
+    results = provider.apply(work)
+
+    assert results == [{"action": "create", "kind": "app", "name": "com.mattermost.rn", "type": None, "id": "41"}]
+    post = scripted.received[-1]
+    assert (post.method, post.path, post.headers["content-type"]) == (
+        "POST", "/jamf/JSSResource/mobiledeviceapplications/id/0", "application/xml")
+    root = parse_xml(post.body).getroot()
+    assert root.findtext("general/bundle_id") == "com.mattermost.rn"
+    assert root.findtext("scope/mobile_device_groups/mobile_device_group/id") == "7"
+    assert [r.path for r in scripted.received].count("/jamf/JSSResource/mobiledeviceapplications/id/3") == 0
+
+
+def test_a_missing_or_ambiguous_group_fails_before_any_write(scripted):
+    token_answer(scripted)
+    scripted.answer(200, [{"id": 7, "name": "Twice"}, {"id": 9, "name": "Twice"}])
+    vendor = api_client(scripted)
+    with pytest.raises(engine.DuplicateObjects, match="ids: 7, 9"):
+        vendor.group_ids([GroupTarget(group="Twice")])
+
+    scripted.answer(200, [])
+    with pytest.raises(ProviderError, match="no mobile device group named 'Nope'"):
+        vendor.group_ids([GroupTarget(group="Nope")])
+    assert all(request.method in ("GET", "POST") and "JSSResource" not in request.path for request in scripted.received)
+
+
+@pytest.mark.parametrize(("settings", "says"), [
+    ({"url": "jamf.example.com", "client_id": "a", "client_secret": "b"}, "is not a Jamf Pro URL"),
+    ({"url": "https://jamf.example.com", "client_id": "a"}, "needs client_id and client_secret"),
+])
+def test_bad_settings_fail_before_any_request(settings, says):
+    with pytest.raises(ProviderError, match=says):
+        jamf.connect(settings)
