@@ -31,6 +31,10 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles import apple
 
 GROUPS = {"Mattermost corporate": "7", "Mattermost BYOD": "8"}
+
+
+def resolve(targets):
+    return GROUPS
 IOS = ["ios"]
 
 
@@ -69,7 +73,7 @@ def record(general=None, scope=None, preferences=None) -> dict:
 def test_a_new_app_record_carries_every_setting_and_its_scope():
     spec = app_spec(assignments=[{"group": "Mattermost corporate"}, {"group_id": "9", "exclude": True}],
                     prevent_backup=True, remove_on_unenroll=True)
-    root = written(create(wishes.app_wish(spec, GROUPS)))
+    root = written(create(wishes.app_wish(spec, resolve)))
 
     general = root.find("general")
     assert root.tag == "mobile_device_application"
@@ -87,7 +91,7 @@ def test_a_new_app_record_carries_every_setting_and_its_scope():
 
 def test_available_means_self_service_and_unset_options_are_left_out():
     spec = app_spec(assignments=[{"group": "Mattermost BYOD", "intent": "available"}])
-    body = wishes.app_wish(spec, GROUPS).body
+    body = wishes.app_wish(spec, resolve).body
     assert body["deployment_type"] == "Make Available in Self Service"
     assert "prevent_backup_of_app_data" not in body and "remove_app_when_mdm_profile_is_removed" not in body
 
@@ -102,7 +106,7 @@ def test_server_derived_fields_are_never_compared():
     current = records.app_actual(APP, raw)
 
     assert current.owned and current.name == "com.mattermost.rn" and current.id == "3"
-    assert engine.plan([wishes.app_wish(spec, GROUPS)], [current], assignments=engine.ASSIGN_INLINE).operations == []
+    assert engine.plan([wishes.app_wish(spec, resolve)], [current], assignments=engine.ASSIGN_INLINE).operations == []
 
 
 def test_an_update_sends_only_what_changed():
@@ -110,7 +114,7 @@ def test_an_update_sends_only_what_changed():
                   "https://apps.apple.com/app/mattermost/id1257222717", "deploy_as_managed_app": True,
                   "take_over_management": True, "description": f"x {OWNER_MARKER}"})
     spec = app_spec(assignments=[{"group": "Mattermost corporate"}])
-    work = engine.plan([wishes.app_wish(spec, GROUPS)], [records.app_actual(APP, raw)], assignments=engine.ASSIGN_INLINE)
+    work = engine.plan([wishes.app_wish(spec, resolve)], [records.app_actual(APP, raw)], assignments=engine.ASSIGN_INLINE)
 
     (update,) = work.operations
     root = written(update)
@@ -137,7 +141,7 @@ def test_scope_reads_all_devices_groups_and_exclusions():
 ], ids=["android", "vpn", "removable", "uninstall", "mixed-intents"])
 def test_what_an_app_record_cannot_hold_is_refused(fields, says):
     with pytest.raises(ProviderError, match=says):
-        wishes.app_wish(parse(AppSpec, {"platforms": IOS, **fields}), GROUPS)
+        wishes.app_wish(parse(AppSpec, {"platforms": IOS, **fields}), resolve)
 
 
 def test_app_protection_is_refused_naming_the_apps_own_keys():
@@ -158,7 +162,7 @@ def test_the_created_id_is_read_from_jamfs_answer():
 def test_the_appconfig_update_sends_only_the_preferences():
     spec = config_spec(config={"serverUrl": "https://chat.example.com/?a=1&b=2", "username": "$EMAIL"})
     current = records.app_actual(APP_CONFIG, record(preferences=""))
-    work = wishes.app_config_wishes([spec], {"com.mattermost.rn": current}, GROUPS, check_mode=False)
+    work = wishes.app_config_wishes([spec], resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
     (update,) = engine.plan(work.desired, [current], assignments=engine.ASSIGN_INLINE).operations
 
     root = written(update)
@@ -172,7 +176,7 @@ def test_typed_preferences_differ_from_the_strings_wanted():
     typed = "<dict><key>inAppPinCode</key><true/><key>serverUrl</key><string>https://chat.example.com</string></dict>\n"
     current = records.app_actual(APP_CONFIG, record(preferences=typed))
     spec = config_spec(config={"inAppPinCode": True, "serverUrl": "https://chat.example.com"})
-    work = wishes.app_config_wishes([spec], {"com.mattermost.rn": current}, {}, check_mode=False)
+    work = wishes.app_config_wishes([spec], resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
 
     assert current.body["preferences"] == {"inAppPinCode": "<boolean>true", "serverUrl": "https://chat.example.com"}
     assert [op.action for op in engine.plan(work.desired, [current]).operations] == [engine.UPDATE]
@@ -181,7 +185,7 @@ def test_typed_preferences_differ_from_the_strings_wanted():
 def test_the_same_preferences_differently_written_are_no_change():
     written_by_jamf = "<dict>\n<key>serverUrl</key>\n<string>https://chat.example.com</string>\n</dict>"
     current = records.app_actual(APP_CONFIG, record(preferences=written_by_jamf))
-    work = wishes.app_config_wishes([config_spec()], {"com.mattermost.rn": current}, {}, check_mode=False)
+    work = wishes.app_config_wishes([config_spec()], resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
     assert engine.plan(work.desired, [current]).operations == []
 
 
@@ -189,7 +193,7 @@ def test_groups_of_an_appconfig_join_the_record_scope():
     current = records.app_actual(APP_CONFIG, record(scope={"mobile_device_groups": [{"id": 8, "name": "Mattermost BYOD"}]},
                                                     preferences=""))
     spec = config_spec(groups=[{"group": "Mattermost corporate"}])
-    work = wishes.app_config_wishes([spec], {"com.mattermost.rn": current}, GROUPS, check_mode=False)
+    work = wishes.app_config_wishes([spec], resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
     (update,) = engine.plan(work.desired, [current], assignments=engine.ASSIGN_INLINE).operations
     ids = [e.text for e in written(update).findall("scope/mobile_device_groups/mobile_device_group/id")]
     assert ids == ["7", "8"]
@@ -198,27 +202,27 @@ def test_groups_of_an_appconfig_join_the_record_scope():
 def test_two_different_configurations_for_one_app_are_refused():
     specs = [config_spec("Corporate"), config_spec("BYOD", config={"serverUrl": "https://byod.example.com"})]
     with pytest.raises(ProviderError, match=r"'Corporate', 'BYOD'.*one AppConfig.*\$EMAIL"):
-        wishes.app_config_wishes(specs, {"com.mattermost.rn": None}, {}, check_mode=False)
+        wishes.app_config_wishes(specs, resolve, dict, check_mode=False)
 
 
 def test_an_enrollment_split_is_a_warning_and_the_same_keys_twice_are_one_configuration():
     specs = [config_spec("Corporate", enrollment=["company_owned"]), config_spec("BYOD", enrollment=["byod"])]
     current = records.app_actual(APP_CONFIG, record(preferences=""))
-    work = wishes.app_config_wishes(specs, {"com.mattermost.rn": current}, {}, check_mode=False)
+    work = wishes.app_config_wishes(specs, resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
     assert len(work.desired) == 1 and len(work.warnings) == 2
     assert "cannot limit an AppConfig to company_owned devices" in work.warnings[0]
 
 
 def test_an_appconfig_needs_the_app_record_except_in_check_mode():
     with pytest.raises(ProviderError, match="add the app first with mattermost.emm.app"):
-        wishes.app_config_wishes([config_spec()], {}, {}, check_mode=False)
-    work = wishes.app_config_wishes([config_spec()], {}, {}, check_mode=True)
+        wishes.app_config_wishes([config_spec()], resolve, dict, check_mode=False)
+    work = wishes.app_config_wishes([config_spec()], resolve, dict, check_mode=True)
     assert work.warnings and work.desired[0].name == "com.mattermost.rn"
 
 
 def test_an_absent_appconfig_empties_the_preferences_and_never_deletes_the_record():
     current = records.app_actual(APP_CONFIG, record(preferences="<dict><key>a</key><string>b</string></dict>"))
-    work = wishes.app_config_wishes([config_spec(state="absent")], {"com.mattermost.rn": current}, {}, check_mode=False)
+    work = wishes.app_config_wishes([config_spec(state="absent")], resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
     (update,) = engine.plan(work.desired, [current], assignments=engine.ASSIGN_INLINE).operations
     assert update.action == engine.UPDATE
     assert written(update).findtext("app_configuration/preferences") in (None, "")
@@ -230,7 +234,7 @@ def test_an_absent_appconfig_empties_the_preferences_and_never_deletes_the_recor
 ])
 def test_what_a_jamf_appconfig_cannot_be_is_refused(fields, says):
     with pytest.raises(ProviderError, match=says):
-        wishes.app_config_wishes([config_spec(**fields)], {}, {}, check_mode=True)
+        wishes.app_config_wishes([config_spec(**fields)], resolve, dict, check_mode=True)
 
 
 # Configuration profiles ---------------------------------------------------------------------------
@@ -248,7 +252,7 @@ def profile_record(document: dict, description=records.PROFILE_DESCRIPTION) -> d
 
 
 def test_a_new_profile_carries_the_generated_mobileconfig():
-    wanted = wishes.profile_wishes(profile_spec(groups=[{"group": "Mattermost BYOD"}]), GROUPS).desired[0]
+    wanted = wishes.profile_wishes(profile_spec(groups=[{"group": "Mattermost BYOD"}]), resolve).desired[0]
     root = written(create(wanted))
 
     assert root.tag == "configuration_profile"
@@ -264,10 +268,10 @@ def test_jamfs_rewrites_are_masked_and_its_uuid_is_echoed_on_update():
     spec = profile_spec()
     stored = jamf_copy(apple.document(spec.profile))
     current = records.profile_actual(profile_record(stored))
-    assert engine.plan(wishes.profile_wishes(spec, {}).desired, [current]).operations == []
+    assert engine.plan(wishes.profile_wishes(spec, resolve).desired, [current]).operations == []
 
     changed = profile_spec({"name": "Mattermost security", "passcode": {"min_length": 10}})
-    (update,) = engine.plan(wishes.profile_wishes(changed, {}).desired, [current]).operations
+    (update,) = engine.plan(wishes.profile_wishes(changed, resolve).desired, [current]).operations
     sent = apple.read_plist(written(update).findtext("general/payloads").encode())
     assert (sent["PayloadUUID"], sent["PayloadIdentifier"]) == ("JAMF-UUID-1", "JAMF-UUID-1")
     assert sent["PayloadContent"][0]["minLength"] == 10
@@ -278,27 +282,27 @@ def test_an_inner_payload_edit_is_seen():
     stored = jamf_copy(apple.document(spec.profile))
     stored["PayloadContent"][0]["minLength"] = 4
     current = records.profile_actual(profile_record(stored))
-    assert [op.action for op in engine.plan(wishes.profile_wishes(spec, {}).desired, [current]).operations] == ["update"]
+    assert [op.action for op in engine.plan(wishes.profile_wishes(spec, resolve).desired, [current]).operations] == ["update"]
 
 
 @pytest.mark.parametrize("value", ["R&D", "a<b"])
 def test_values_jamf_decodes_twice_are_refused_naming_them(value):
     spec = profile_spec({"name": "Mattermost security", "organization": value, "passcode": {}})
     with pytest.raises(ProviderError, match=rf"PayloadOrganization = '{value}'.*nothing was sent"):
-        wishes.profile_wishes(spec, {})
+        wishes.profile_wishes(spec, resolve)
 
 
 def test_a_per_app_vpn_profile_warns_that_the_binding_is_made_in_the_console():
     vpn = {"connection_name": "Corp", "server": "vpn.example.com", "vpn_type": "ikev2", "local_identifier": "mm"}
-    work = wishes.profile_wishes(profile_spec({"name": "Mattermost VPN", "per_app_vpn": vpn}), {})
+    work = wishes.profile_wishes(profile_spec({"name": "Mattermost VPN", "per_app_vpn": vpn}), resolve)
     assert "Jamf Pro console" in work.warnings[0]
 
 
 def test_android_profiles_are_refused():
     with pytest.raises(ProviderError, match="Apple devices only"):
-        wishes.profile_wishes(DeviceProfileSpec.from_input({"name": "p", "passcode": {}}), {})
+        wishes.profile_wishes(DeviceProfileSpec.from_input({"name": "p", "passcode": {}}), resolve)
 
 
 def test_an_absent_profile_is_wanted_absent():
-    (wanted,) = wishes.profile_wishes(profile_spec(state="absent"), {}).desired
+    (wanted,) = wishes.profile_wishes(profile_spec(state="absent"), resolve).desired
     assert (wanted.kind, wanted.name, wanted.present) == (DEVICE_PROFILE, "Mattermost security", False)

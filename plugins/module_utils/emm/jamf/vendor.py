@@ -155,22 +155,17 @@ class JamfVendor:
     # Planning ------------------------------------------------------------------------------
 
     def desired_apps(self, spec: AppSpec) -> Wishes:
-        if spec.state == "present":
-            wishes.refuse_app_options(spec)
-        return Wishes([wishes.app_wish(spec, self.group_ids(spec.assignments))])
+        return Wishes([wishes.app_wish(spec, self.group_ids)])
 
     def desired_app_configs(self, specs: Sequence[AppConfigSpec], check_mode: bool) -> Wishes:
-        present = [spec for spec in specs if spec.state == "present"]
-        groups = self.group_ids(target for spec in present for target in spec.groups)
-        apps = {item.name: item for item in self.list(APP_CONFIG)}
-        return wishes.app_config_wishes(specs, apps, groups, check_mode)
+        return wishes.app_config_wishes(specs, self.group_ids, lambda: {item.name: item for item in self.list(APP_CONFIG)},
+                                        check_mode)
 
     def desired_device_profiles(self, spec: DeviceProfileSpec) -> Wishes:
-        named = wishes.profile_wishes(spec, self.group_ids(spec.groups if spec.state == "present" else ()))
         if spec.profile.name not in self._profile_names:
             self._profile_names.add(spec.profile.name)
             self.forget(DEVICE_PROFILE)
-        return named
+        return wishes.profile_wishes(spec, self.group_ids)
 
     def desired_app_protection(self, spec: Any) -> Wishes:
         raise ProviderError(NO_APP_PROTECTION)

@@ -3,13 +3,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the user's specs mean in Jamf Pro: the records wanted, and the refusals of what Jamf cannot do.
 
-Pure: group names arrive resolved. Every refusal is raised before any write, says why and what
-to do instead.
+Pure: the tenant is read only through the callables passed in (group names to ids, the app
+records), and only once every refusal has had its chance, so bad input fails before any request,
+saying why and what to do instead.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
@@ -27,11 +28,14 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     AppConfigSpec,
     AppSpec,
     DeviceProfileSpec,
+    GroupTarget,
 )
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles import apple
 
 APPLE_ONLY = ("Jamf Pro manages Apple devices only, so it cannot serve Android: set platforms to [ios] for a Jamf "
               "tenant and manage Android with an EMM that has it")
+# Group display name -> id, for the targets given (a missing or ambiguous name raises).
+Resolver = Callable[[Iterable[GroupTarget]], Mapping[str, str]]
 PER_APP_VPN_BINDING = (
     "device profile {name!r} holds a per-app VPN: Jamf Pro ties an app to a per-app VPN in the app record, which "
     "its API does not expose, so the Mattermost app uses this VPN only once you select it in the Mattermost app "
@@ -41,15 +45,15 @@ PER_APP_VPN_BINDING = (
 
 # app ----------------------------------------------------------------------------------------
 
-def app_wish(spec: AppSpec, group_ids: Mapping[str, str]) -> Desired:
+def app_wish(spec: AppSpec, resolve: Resolver) -> Desired:
     """The App Store app record for `spec.app_id` (one record per bundle id)."""
     if spec.state == "absent":
         return Desired(APP, spec.app_id, {}, present=False)
-    refuse_app_options(spec)
-    return Desired(APP, spec.app_id, records.app_body(spec), records.scope(spec.assignments, group_ids))
+    _refuse_app_options(spec)
+    return Desired(APP, spec.app_id, records.app_body(spec), records.scope(spec.assignments, resolve(spec.assignments)))
 
 
-def refuse_app_options(spec: AppSpec) -> None:
+def _refuse_app_options(spec: AppSpec) -> None:
     if catalog.ANDROID in spec.platforms:
         raise ProviderError(f"app {spec.app_id}: {APPLE_ONLY}")
     if spec.vpn_configuration_id is not None:
@@ -74,27 +78,28 @@ def refuse_app_options(spec: AppSpec) -> None:
 
 # app_config ---------------------------------------------------------------------------------
 
-def app_config_wishes(specs: Sequence[AppConfigSpec], apps: Mapping[str, Actual | None],
-                      group_ids: Mapping[str, str], check_mode: bool) -> Wishes:
+def app_config_wishes(specs: Sequence[AppConfigSpec], resolve: Resolver,
+                      read_apps: Callable[[], Mapping[str, Actual]], check_mode: bool) -> Wishes:
     """One APP_CONFIG per app record: Jamf keeps one AppConfig in the app record, for its whole
-    scope. `apps` holds the record of each app id the specs name (None when the tenant has none).
-    Several present specs for one app must carry the same keys; their groups join the app's scope.
-    With only absent specs for an app, its preferences are emptied."""
+    scope. `read_apps` gives the records by bundle id. Several present specs for one app must
+    carry the same keys; their groups join the app's scope. With only absent specs for an app,
+    its preferences are emptied."""
+    present = [spec for spec in specs if spec.state == "present"]
+    notes = [note for spec in present for note in _refuse_config_options(spec)]
+    app_ids = sorted({spec.config.app_id for spec in specs})
+    settings = {app_id: _one_configuration(app_id, [spec for spec in present if spec.config.app_id == app_id])
+                for app_id in app_ids}
+    apps = read_apps()
+    group_ids = resolve(target for spec in present for target in spec.groups)
     desired: list[Desired] = []
-    notes: list[str] = []
-    for app_id in sorted({spec.config.app_id for spec in specs}):
-        present = [spec for spec in specs if spec.config.app_id == app_id and spec.state == "present"]
-        for spec in present:
-            notes += _refuse_config_options(spec)
-        record = apps.get(app_id)
-        if present:
-            settings = _one_configuration(app_id, present)
-            if record is None:
+    for app_id in app_ids:
+        targets = [target for spec in present if spec.config.app_id == app_id for target in spec.groups]
+        if settings[app_id] is not None:
+            if app_id not in apps:
                 notes.append(_missing_app(app_id, check_mode))
-            targets = [target for spec in present for target in spec.groups]
             assignments = records.scope(targets, group_ids) if targets else None
-            desired.append(Desired(APP_CONFIG, app_id, {"preferences": settings}, assignments))
-        elif record is not None:
+            desired.append(Desired(APP_CONFIG, app_id, {"preferences": settings[app_id]}, assignments))
+        elif app_id in apps:
             desired.append(Desired(APP_CONFIG, app_id, {"preferences": {}}))
     return Wishes(desired, notes)
 
@@ -112,8 +117,11 @@ def _refuse_config_options(spec: AppConfigSpec) -> list[str]:
     return []
 
 
-def _one_configuration(app_id: str, specs: Sequence[AppConfigSpec]) -> dict[str, str]:
+def _one_configuration(app_id: str, specs: Sequence[AppConfigSpec]) -> dict[str, str] | None:
+    """The one configuration the present specs give the app (None when there are none)."""
     configurations = {spec.name: spec.config.for_platform(catalog.IOS) for spec in specs}
+    if not configurations:
+        return None
     if len({tuple(sorted(settings.items())) for settings in configurations.values()}) > 1:
         raise ProviderError(
             f"app_config entries {', '.join(map(repr, configurations))} give {app_id} different configurations, but "
@@ -131,7 +139,7 @@ def _missing_app(app_id: str, check_mode: bool) -> str:
 
 # device_profile -----------------------------------------------------------------------------
 
-def profile_wishes(spec: DeviceProfileSpec, group_ids: Mapping[str, str]) -> Wishes:
+def profile_wishes(spec: DeviceProfileSpec, resolve: Resolver) -> Wishes:
     """One mobile device configuration profile carrying the generated .mobileconfig."""
     name = spec.profile.name
     if spec.state == "absent":
@@ -140,4 +148,4 @@ def profile_wishes(spec: DeviceProfileSpec, group_ids: Mapping[str, str]) -> Wis
         raise ProviderError(f"device profile {name!r}: {APPLE_ONLY} (and leave out the android section)")
     body = records.profile_body(apple.document(spec.profile))
     notes = [PER_APP_VPN_BINDING.format(name=name)] if spec.profile.per_app_vpn else []
-    return Wishes([Desired(DEVICE_PROFILE, name, body, records.scope(spec.groups, group_ids))], notes)
+    return Wishes([Desired(DEVICE_PROFILE, name, body, records.scope(spec.groups, resolve(spec.groups)))], notes)
