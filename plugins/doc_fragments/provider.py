@@ -27,6 +27,11 @@ options:
       - The EMM to reconcile, and how to reach it.
       - Set it once for a whole play with C(module_defaults) and the action group
         C(group/mattermost.emm.emm).
+      - Each O(provider.type) takes its own fields (and the common O(provider.validate_certs),
+        O(provider.ca_path), O(provider.timeout) and O(provider.settle_seconds)); a field of
+        another type is refused before any request, naming the fields the type takes.
+      - A module asked for something the chosen EMM cannot do fails before any request, saying
+        why and what to use instead.
     type: dict
     required: true
     suboptions:
@@ -43,7 +48,7 @@ options:
         choices: [intune, offline]
       tenant_id:
         description:
-          - The Entra ID (Azure AD) tenant id or domain. Required for V(intune).
+          - The Entra ID (Azure AD) tenant id or domain. Required for V(intune), which alone takes it.
           - If not set, the environment variable E(AZURE_TENANT_ID) is used.
         type: str
       client_id:
@@ -59,17 +64,17 @@ options:
           - If not set, the environment variable E(AZURE_CLIENT_SECRET) is used.
         type: str
       cloud:
-        description: The Microsoft cloud; picks the Graph and login endpoints.
+        description:
+          - The Microsoft cloud; picks the Graph and login endpoints. Defaults to V(global). For V(intune).
         type: str
         choices: [global, usgov, usgov_dod, china]
-        default: global
       graph_url:
         description:
-          - Overrides the Graph endpoint of O(provider.cloud), for example to reach the EMM
+          - For V(intune). Overrides the Graph endpoint of O(provider.cloud), for example to reach the EMM
             emulator in tests (set O(provider.login_url) to the same base URL).
         type: str
       login_url:
-        description: Overrides the Entra login endpoint of O(provider.cloud).
+        description: For V(intune). Overrides the Entra login endpoint of O(provider.cloud).
         type: str
       validate_certs:
         description: Verify TLS certificates. Turn off only for a test endpoint you trust.

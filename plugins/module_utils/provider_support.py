@@ -6,25 +6,53 @@ with check mode and diff. The only place where Ansible meets the provider layer.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune, offline
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import CREATE, Provider, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import CREATE, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import SpecError
 from ansible_collections.mattermost.emm.plugins.module_utils.module_support import require_libraries
+
+
+@dataclass(frozen=True)
+class VendorOptions:
+    """The `provider` fields one vendor type takes: each with the environment variables its
+    users already set, the fields it requires, and how to connect with them."""
+
+    connect: Callable[[Mapping[str, Any]], Any]
+    fields: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...] = ()
+    one_of: tuple[tuple[str, ...], ...] = ()  # complete sets of fields, one of which is needed
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+
+VENDORS = {
+    "intune": VendorOptions(
+        connect=intune.connect,
+        fields={"tenant_id": ("AZURE_TENANT_ID",), "client_id": ("AZURE_CLIENT_ID",),
+                "client_secret": ("AZURE_CLIENT_SECRET",), "cloud": (), "graph_url": (), "login_url": ()},
+        required=("tenant_id", "client_id", "client_secret"),
+        defaults={"cloud": "global"},
+    ),
+    "offline": VendorOptions(connect=lambda settings: offline.OfflineVendor(settings["dest"]),
+                             fields={"dest": ()}, required=("dest",)),
+}
+COMMON_FIELDS = ("type", "validate_certs", "ca_path", "timeout", "settle_seconds")
 
 PROVIDER_SPEC = dict(
     type="dict",
     required=True,
     options=dict(
-        type=dict(type="str", required=True, choices=["intune", "offline"]),
-        tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID"])),
-        client_id=dict(type="str", fallback=(env_fallback, ["AZURE_CLIENT_ID"])),
-        client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET"])),
-        cloud=dict(type="str", default="global", choices=["global", "usgov", "usgov_dod", "china"]),
+        type=dict(type="str", required=True, choices=sorted(VENDORS)),
+        tenant_id=dict(type="str"),
+        client_id=dict(type="str"),
+        client_secret=dict(type="str", no_log=True),
+        cloud=dict(type="str", choices=["global", "usgov", "usgov_dod", "china"]),
         graph_url=dict(type="str"),
         login_url=dict(type="str"),
         validate_certs=dict(type="bool", default=True),
@@ -33,7 +61,6 @@ PROVIDER_SPEC = dict(
         settle_seconds=dict(type="int", default=10),
         dest=dict(type="path"),
     ),
-    required_if=[("type", "intune", ("tenant_id", "client_id", "client_secret")), ("type", "offline", ("dest",))],
 )
 
 
@@ -44,11 +71,42 @@ def provider_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModu
     return module
 
 
-def connect(module: AnsibleModule):
-    settings = module.params["provider"]
-    if settings["type"] == "offline":
-        return offline.OfflineProvider(settings["dest"])
-    return intune.connect(settings)
+def vendor_settings(given: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The `provider` settings for the chosen vendor type, with its environment fallbacks and
+    defaults; a field of another vendor, or a missing one, fails before any request."""
+    kind = given["type"]
+    options = VENDORS[kind]
+    foreign = sorted(name for name, value in given.items()
+                     if value is not None and name not in options.fields and name not in COMMON_FIELDS)
+    if foreign:
+        raise ProviderError(f"provider type {kind} does not take {', '.join(foreign)}; it takes "
+                            f"{', '.join(sorted(options.fields))} (and {', '.join(COMMON_FIELDS[1:])})")
+    settings = dict(given)
+    for name, variables in options.fields.items():
+        if settings.get(name) is None:
+            settings[name] = next((environ[var] for var in variables if environ.get(var)), options.defaults.get(name))
+    _require(kind, settings, options)
+    return settings
+
+
+def _require(kind: str, settings: Mapping[str, Any], options: VendorOptions) -> None:
+    missing = [name for name in options.required if not settings.get(name)]
+    if missing:
+        raise ProviderError(f"provider type {kind} needs {', '.join(missing)}" + _from_environment(missing, options))
+    if options.one_of and not any(all(settings.get(name) for name in names) for names in options.one_of):
+        choices = " or ".join(" and ".join(names) for names in options.one_of)
+        raise ProviderError(f"provider type {kind} needs {choices}")
+
+
+def _from_environment(names: list[str], options: VendorOptions) -> str:
+    variables = [var for name in names for var in options.fields[name]]
+    return f" (or the environment variables {', '.join(variables)})" if variables else ""
+
+
+def connect(module: AnsibleModule) -> Provider:
+    settings = vendor_settings(module.params["provider"])
+    vendor = VENDORS[settings["type"]].connect(settings)
+    return Provider(vendor, settle_seconds=settings["settle_seconds"])
 
 
 def run(module: AnsibleModule, work: Callable[[Any], dict[str, Any]]) -> None:
@@ -62,8 +120,8 @@ def run(module: AnsibleModule, work: Callable[[Any], dict[str, Any]]) -> None:
     module.exit_json(**result, **_stats(provider))
 
 
-def _stats(provider) -> dict[str, Any]:
-    client = getattr(provider, "client", None)
+def _stats(provider: Provider | None) -> dict[str, Any]:
+    client = getattr(provider.vendor, "client", None) if provider is not None else None
     return {"api_requests": dict(client.stats)} if client is not None else {}
 
 
@@ -93,6 +151,6 @@ def _objects(plan, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     later task can refer to it (None in check mode for an object still to be created)."""
     created = {(result["kind"], result["name"]): result["id"] for result in results if result["action"] == CREATE}
     return [
-        {"kind": kind, "name": name, "id": object_id or created.get((kind, name))}
-        for (kind, name), object_id in plan.ids.items()
+        {"kind": identity.kind, "name": identity.name, "id": object_id or created.get((identity.kind, identity.name))}
+        for identity, object_id in plan.ids.items()
     ]

@@ -167,7 +167,6 @@ api_requests:
 """
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import DeviceProfileSpec
-from ansible_collections.mattermost.emm.plugins.module_utils.profiles.intune import per_app_vpn_name
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
     GROUPS_OPTION,
     apply_plan,
@@ -201,7 +200,7 @@ def main() -> None:
         spec = DeviceProfileSpec.from_input(profile, platforms=params["platforms"], enrollment=params["enrollment"],
                                             groups=params["groups"], state=params["state"])
         result = apply_plan(module, provider, provider.plan_device_profiles(spec))
-        vpn_name = per_app_vpn_name(params["name"])
+        vpn_name = provider.vendor.per_app_vpn_name(params["name"])
         result["vpn_configuration_id"] = next((item["id"] for item in result["objects"] if item["name"] == vpn_name), None)
         return result
 

@@ -16,28 +16,27 @@ groups, users, managed devices and app protection registrations are read on v1.0
 
 from __future__ import annotations
 
-import time
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import (
-    BatchRequest,
-    ClientCredentials,
-    HttpClient,
-    TransportError,
-)
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import (
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import engine
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     ASSIGN,
     CREATE,
     DELETE,
-    UPDATE,
+    Actual,
+    Capabilities,
     DuplicateObjects,
+    Identity,
     Operation,
     Plan,
     ProviderError,
-    plan,
+    Wishes,
+    choose_devices,
+    settle,
 )
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import BatchRequest, ClientCredentials, HttpClient
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     SELECTIVE_WIPE,
     AppConfigSpec,
@@ -47,6 +46,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     DeviceProfileSpec,
     GroupTarget,
 )
+from ansible_collections.mattermost.emm.plugins.module_utils.profiles import intune as profile_bodies
 
 # Public cloud and the national clouds: (Graph, Entra login).
 CLOUDS = {
@@ -60,8 +60,18 @@ V1 = "/v1.0"
 GROUP_PAGE = "999"
 
 
-def connect(settings: Mapping[str, Any]) -> IntuneProvider:
-    """An Intune provider from the module's `provider` settings."""
+CAPABILITIES = Capabilities(
+    vendor="Microsoft Intune",
+    modules=frozenset({engine.APP, engine.APP_CONFIG, engine.DEVICE_PROFILE, engine.APP_PROTECTION,
+                       "device_action", "emm_info"}),
+    assignments=engine.ASSIGN_ACTION,
+    device_actions=frozenset({"wipe", "retire", SELECTIVE_WIPE}),
+    lagging_listings=True,
+)
+
+
+def connect(settings: Mapping[str, Any]) -> IntuneVendor:
+    """Intune from the module's `provider` settings."""
     graph_default, login_default = CLOUDS[settings.get("cloud") or "global"]
     graph_url = (settings.get("graph_url") or graph_default).rstrip("/")
     login_url = (settings.get("login_url") or login_default).rstrip("/")
@@ -79,18 +89,26 @@ def connect(settings: Mapping[str, Any]) -> IntuneProvider:
         ca_path=settings.get("ca_path"),
         secrets=[settings["client_secret"]],
     )
-    return IntuneProvider(client, settle_seconds=settings.get("settle_seconds", 10))
+    return IntuneVendor(client, settle_seconds=settings.get("settle_seconds", 10))
 
 
-class IntuneProvider:
-    """Plans and applies Mattermost's apps and configurations in one Intune tenant."""
+class IntuneVendor:
+    """Mattermost's apps and configurations in one Intune tenant, in the engine's terms."""
 
-    def __init__(self, client: HttpClient, settle_seconds: float = 10):
+    capabilities = CAPABILITIES
+
+    def __init__(self, client: HttpClient | None, settle_seconds: float = 10):
         self.client = client
         self.settle_seconds = settle_seconds
         self._listed: dict[str, list[dict]] = {}
 
     # Reading -------------------------------------------------------------------------------
+
+    def list(self, kind: str) -> list[Actual]:
+        return [objects.actual(kind, raw) for raw in self._list(kind)]
+
+    def forget(self, kind: str) -> None:
+        self._listed.pop(kind, None)
 
     def _list(self, kind: str) -> list[dict]:
         """Every object of a kind, paged to the end (cached for the run)."""
@@ -99,9 +117,6 @@ class IntuneProvider:
             params = {"$expand": expand} if expand else None
             self._listed[kind] = self.client.get_all(BETA + objects.COLLECTION[kind], params=params)
         return self._listed[kind]
-
-    def _forget(self, kind: str) -> None:
-        self._listed.pop(kind, None)
 
     def group_ids(self, targets: Iterable[GroupTarget]) -> dict[str, str]:
         """Group display name -> id for every target named by display name."""
@@ -127,17 +142,13 @@ class IntuneProvider:
 
     # Planning ------------------------------------------------------------------------------
 
-    def plan_apps(self, spec: AppSpec) -> Plan:
+    def desired_apps(self, spec: AppSpec) -> Wishes:
         apps = self.mattermost_apps(spec.app_id)
         if spec.state == "present" and catalog.ANDROID in spec.platforms and not apps[catalog.ANDROID]:
             raise ProviderError(objects.ANDROID_APP_MISSING.format(app_id=spec.app_id))
-        groups = self.group_ids(spec.assignments)
-        actual = [objects.actual(objects.APPS, raw) for platform in spec.platforms for raw in apps[platform]]
-        desired = objects.desired_apps(spec, apps, groups)
-        return plan(desired, actual, purge_assignments=spec.purge_assignments)
+        return Wishes(objects.desired_apps(spec, apps, self.group_ids(spec.assignments)))
 
-    def plan_app_configs(self, specs: Sequence[AppConfigSpec], purge_assignments: bool = False,
-                         check_mode: bool = False) -> Plan:
+    def desired_app_configs(self, specs: Sequence[AppConfigSpec], check_mode: bool) -> Wishes:
         """With `check_mode`, an app entry still missing (one that an earlier task of the same
         check run would add) is planned against a placeholder instead of failing."""
         present = [spec for spec in specs if spec.state == "present"]
@@ -149,21 +160,12 @@ class IntuneProvider:
         desired = [
             wish for spec in specs for wish in objects.desired_configs(spec, apps.get(spec.config.app_id), groups, filters)
         ]
-        desired += objects.desired_filters(present, filters)
-        kinds = {wish.kind for wish in desired}
-        actual = [objects.actual(kind, raw) for kind in sorted(kinds) for raw in self._list(kind)]
-        result = plan(desired, actual, purge_assignments=purge_assignments)
-        result.warnings.extend(notes)
-        return result
+        return Wishes(desired + objects.desired_filters(present, filters), notes)
 
     def _required_apps(self, app_id: str, specs: Sequence[AppConfigSpec], check_mode: bool,
                        notes: list[str]) -> dict[str, list[dict]]:
         platforms = {p for spec in specs if spec.config.app_id == app_id for p in spec.config.platforms}
-        if check_mode:
-            apps = self.mattermost_apps(app_id)
-        else:
-            apps = self._settled(lambda: self.mattermost_apps(app_id), lambda found: all(found[p] for p in platforms),
-                                 objects.APPS)
+        apps = self.mattermost_apps(app_id) if check_mode else self._settled_apps(app_id, platforms)
         for platform in platforms:
             if not apps[platform] and check_mode:
                 apps[platform] = [{"id": f"<{platform}:{app_id}>"}]
@@ -177,109 +179,65 @@ class IntuneProvider:
                 )
         return apps
 
+    def _settled_apps(self, app_id: str, platforms: set[str]) -> dict[str, list[dict]]:
+        """The app's entries, waited for: an earlier task may have just added them."""
+
+        return settle(lambda: self.mattermost_apps(app_id), lambda found: all(found[p] for p in platforms),
+                      self.settle_seconds, refresh=lambda: self.forget(objects.APPS))
+
     def _filters(self) -> list[dict]:
         return self._list(objects.FILTERS)
 
-    def plan_device_profiles(self, spec: DeviceProfileSpec) -> Plan:
-        return self._plan_policies(objects.desired_device_profiles(spec, self.group_ids(spec.groups)))
+    def desired_device_profiles(self, spec: DeviceProfileSpec) -> Wishes:
+        return Wishes(objects.desired_device_profiles(spec, self.group_ids(spec.groups)))
 
-    def plan_app_protection(self, spec: AppProtectionSpec) -> Plan:
-        return self._plan_policies(objects.desired_protections(spec, self.group_ids(spec.groups)))
+    def desired_app_protection(self, spec: AppProtectionSpec) -> Wishes:
+        return Wishes(objects.desired_protections(spec, self.group_ids(spec.groups)))
 
-    def _plan_policies(self, desired: list) -> Plan:
-        kind = desired[0].kind if desired else None
-        actual = [objects.actual(kind, raw) for raw in self._list(kind)] if kind else []
-        return plan(desired, actual)
+    def per_app_vpn_name(self, profile_name: str) -> str:
+        """Intune binds an app to a per-app VPN through the app's assignment (vpnConfigurationId)."""
+        return profile_bodies.per_app_vpn_name(profile_name)
 
-    # Applying ------------------------------------------------------------------------------
+    # Writing -------------------------------------------------------------------------------
 
-    def apply(self, work: Plan) -> list[dict[str, Any]]:
-        """Send the plan: creates first (their ids feed the assignments), then updates,
-        assignments and deletes, each through $batch."""
-        created: dict[tuple[str, str], str] = {}
-        for action in (CREATE, UPDATE, ASSIGN, DELETE):
-            operations = [op for op in work.operations if op.action == action]
-            if action == CREATE:
-                created.update(self._create(operations))
-            elif action == ASSIGN:
-                self._send([self._request(op, created) for op in operations] + self._target_apps(work, created))
-            elif operations:
-                self._send([self._request(op, created) for op in operations])
-        creates = [op for op in work.operations if op.action == CREATE]
-        if creates:  # Graph lists new objects only after a moment: wait, so that the next run finds them
-            self._find_created(creates)
-        self._listed.clear()  # what was read before is stale now
-        return [
-            {"action": op.action, "kind": op.kind, "name": op.name, "id": op.id or created.get((op.kind, op.name))}
-            for op in work.operations
-        ]
+    def send(self, action: str, operations: Sequence[Operation], created: Mapping[Identity, str],
+             work: Plan) -> list[str | None]:
+        """One phase through $batch; an assign phase also names the apps of new or changed
+        protection policies (targetApps)."""
+        if action == CREATE:
+            return self._create(operations)
+        extra = self._target_apps(work, created) if action == ASSIGN else []
+        self._send([self._request(op, created) for op in operations] + extra)
+        return [op.id or created.get(op.identity) for op in operations]
 
-    def _create(self, operations: list[Operation]) -> dict[tuple[str, str], str]:
+    def _create(self, operations: Sequence[Operation]) -> list[str | None]:
         # Filters go first: configurations are assigned with them.
         ordered = sorted(operations, key=lambda op: op.kind != objects.FILTERS)
-        created: dict[tuple[str, str], str] = {}
-        try:
-            answers = self._send([self._request(op, created) for op in ordered])
-        except TransportError:
-            return self._recover_creates(ordered)
-        for op, answer in zip(ordered, answers):
-            created[(op.kind, op.name)] = answer.body["id"]
-        return created
+        answers = self._send([self._request(op, {}) for op in ordered])
+        ids = {op.identity: answer.body["id"] for op, answer in zip(ordered, answers)}
+        return [ids[op.identity] for op in operations]
 
-    def _recover_creates(self, operations: list[Operation]) -> dict[tuple[str, str], str]:
-        """The batch got no answer: some objects may exist now. Look before creating again,
-        so a dropped connection never leaves a duplicate."""
-        found = self._find_created(operations)
-        missing = [op for op in operations if (op.kind, op.name) not in found]
-        if missing:
-            answers = self._send([self._request(op, found) for op in missing])
-            found.update({(op.kind, op.name): answer.body["id"] for op, answer in zip(missing, answers)})
-        return found
-
-    def _find_created(self, operations: list[Operation]) -> dict[tuple[str, str], str]:
-        wanted = {(op.kind, op.name) for op in operations}
-        kinds = {kind for kind, _name in wanted}
-        for kind in kinds:  # the lists read while planning predate the lost batch
-            self._forget(kind)
-
-        def look() -> dict[tuple[str, str], str]:
-            items = (objects.actual(kind, raw) for kind in kinds for raw in self._list(kind))
-            return {(item.kind, item.name): item.id for item in items if (item.kind, item.name) in wanted}
-
-        return self._settled(look, lambda found: len(found) == len(wanted), *kinds)
-
-    def _settled(self, look: Callable[[], Any], complete: Callable[[Any], bool], *kinds: str) -> Any:
-        """`look()`, repeated for up to settle_seconds until `complete`: Graph lists a new object
-        only after a moment, and something created a moment ago must not be missed or re-created."""
-        deadline = time.monotonic() + self.settle_seconds
-        while True:
-            found = look()
-            if complete(found) or time.monotonic() >= deadline:
-                return found
-            time.sleep(1)
-            for kind in kinds:
-                self._forget(kind)
-
-    def _request(self, op: Operation, created: Mapping[tuple[str, str], str]) -> BatchRequest:
+    def _request(self, op: Operation, created: Mapping[Identity, str]) -> BatchRequest:
         path = objects.COLLECTION[op.kind]
-        object_id = op.id or created.get((op.kind, op.name))
+        object_id = op.id or created.get(op.identity)
         if op.action == CREATE:
             return BatchRequest("POST", path, objects.payload(op.kind, op.after))
-        if op.action == UPDATE:
-            return BatchRequest("PATCH", f"{path}/{object_id}", objects.payload(op.kind, op.after))
         if op.action == DELETE:
             return BatchRequest("DELETE", f"{path}/{object_id}")
-        body = objects.assign_payload(op.kind, op.assignments, lambda name: created.get((objects.FILTERS, name)))
+        if op.action != ASSIGN:
+            return BatchRequest("PATCH", f"{path}/{object_id}", objects.payload(op.kind, op.after))
+        body = objects.assign_payload(op.kind, op.assignments,
+                                      lambda name: created.get(Identity(objects.FILTERS, name)))
         # Assign replaces the whole set, so repeating it after a server error is harmless.
         return BatchRequest("POST", f"{path}/{object_id}/assign", body, idempotent=True)
 
-    def _target_apps(self, work: Plan, created: Mapping[tuple[str, str], str]) -> list[BatchRequest]:
+    def _target_apps(self, work: Plan, created: Mapping[Identity, str]) -> list[BatchRequest]:
         """targetApps for every new protection policy, or one whose apps changed."""
         return [
-            BatchRequest("POST", f"{objects.COLLECTION[op.kind]}/{op.id or created[(op.kind, op.name)]}/targetApps",
+            BatchRequest("POST", f"{objects.COLLECTION[op.kind]}/{op.id or created[op.identity]}/targetApps",
                          objects.target_apps_payload(op.after), idempotent=True)
             for op in work.operations
-            if op.kind in objects.TARGETS_APPS and op.action in (CREATE, UPDATE)
+            if op.kind in objects.TARGETS_APPS and op.action in (engine.CREATE, engine.UPDATE)
             and (op.before or {}).get("apps") != op.after.get("apps")
         ]
 
@@ -299,16 +257,17 @@ class IntuneProvider:
         if spec.action == SELECTIVE_WIPE:
             return self._select_registrations(spec)
         devices = self.client.get_all(V1 + objects.DEVICES, params={"$select": objects.DEVICE_FIELDS})
-        chosen = _choose(spec, devices, objects.device_matches, ("managed device", "devices"), objects.describe_device)
+        chosen = choose_devices(spec, devices, objects.device_matches, ("managed device", "devices"), objects.describe_device)
         return [objects.device_summary(device) for device in chosen]
 
     def _select_registrations(self, spec: DeviceActionSpec) -> list[dict[str, Any]]:
         registrations = self.client.get_all(V1 + objects.REGISTRATIONS)
         mattermost = [item for item in registrations if objects.registration_app_id(item) in catalog.APP_IDS]
         user_ids = {selector.user: self._user_ids(selector.user) for selector in spec.devices if selector.user}
-        chosen = _choose(spec, mattermost,
-                         lambda item, selector: objects.registration_matches(item, selector, user_ids.get(selector.user, ())),
-                         ("Mattermost app registration", "app registrations"), objects.describe_registration)
+        chosen = choose_devices(
+            spec, mattermost,
+            lambda item, selector: objects.registration_matches(item, selector, user_ids.get(selector.user, ())),
+            ("Mattermost app registration", "app registrations"), objects.describe_registration)
         unreachable = [objects.describe_registration(item) for item in chosen if not all(objects.wipe_target(item))]
         if unreachable:
             raise ProviderError(f"Intune gives no user or device tag for {', '.join(unreachable)}, so no wipe can name it; "
@@ -379,24 +338,6 @@ class IntuneProvider:
             return {}
         groups = self.client.get_all(V1 + "/groups", params={"$select": "id,displayName", "$top": GROUP_PAGE})
         return {group["id"]: group["displayName"] for group in groups if group["id"] in wanted}
-
-
-def _choose(spec: DeviceActionSpec, candidates: Sequence[dict], matches: Callable[[dict, Any], bool],
-            nouns: tuple[str, str], describe: Callable[[dict], str]) -> list[dict]:
-    """The candidates the selectors name; fails, before anything is sent, when a selector names
-    nothing or the whole exceeds max_devices. `nouns`: what one candidate is called, what many are."""
-    one, many = nouns
-    chosen: dict[str, dict] = {}
-    for selector in spec.devices:
-        found = [item for item in candidates if matches(item, selector)]
-        if not found:
-            raise ProviderError(f"no {one} matches {selector.describe()}; nothing was sent")
-        chosen.update((item["id"], item) for item in found)
-    if len(chosen) > spec.max_devices:
-        listed = ", ".join(describe(item) for item in chosen.values())
-        raise ProviderError(f"the selection matches {len(chosen)} {many}, more than max_devices={spec.max_devices} "
-                            f"({listed}); nothing was sent: name the devices more precisely or raise max_devices")
-    return list(chosen.values())
 
 
 def _reached_with(registration: Mapping[str, Any], registrations: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -19,24 +19,24 @@ from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import ca
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import ERROR, WARNING, Entry, Finding
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats import android, plist
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import check_entries
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import OWNER_MARKER, Actual, Assignment, Desired
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import engine
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import OWNER_MARKER, Actual, Assignment, Desired, Target
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import BYOD, COMPANY_OWNED, AppConfigSpec, AppSpec
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles import intune as profile_bodies
 
-APPS = "mobileApps"
-CONFIGS = "mobileAppConfigurations"
-FILTERS = "assignmentFilters"
+# The engine's neutral kinds, each one Graph collection.
+APPS = engine.APP
+CONFIGS = engine.APP_CONFIG
+FILTERS = engine.ASSIGNMENT_FILTER
+DEVICE_CONFIGS = engine.DEVICE_PROFILE
+IOS_PROTECTIONS = engine.APP_PROTECTION
 COLLECTION = {
     APPS: "/deviceAppManagement/mobileApps",
     CONFIGS: "/deviceAppManagement/mobileAppConfigurations",
     FILTERS: "/deviceManagement/assignmentFilters",
-}
-DEVICE_CONFIGS = "deviceConfigurations"
-IOS_PROTECTIONS = "iosManagedAppProtections"
-COLLECTION.update({
     DEVICE_CONFIGS: "/deviceManagement/deviceConfigurations",
     IOS_PROTECTIONS: "/deviceAppManagement/iosManagedAppProtections",
-})
+}
 MAM_COLLECTION = "/deviceAppManagement/targetedManagedAppConfigurations"
 ASSIGNABLE = (APPS, CONFIGS, DEVICE_CONFIGS, IOS_PROTECTIONS)
 # App protection policies name their apps through the targetApps action, not a property.
@@ -66,8 +66,8 @@ _SETTINGS_TYPE = {IOS_STORE_APP: "#microsoft.graph.iosStoreAppAssignmentSettings
 
 _GROUP_TARGET = "#microsoft.graph.groupAssignmentTarget"
 _EXCLUDE_TARGET = "#microsoft.graph.exclusionGroupAssignmentTarget"
-_ALL_TARGETS = {"#microsoft.graph.allLicensedUsersAssignmentTarget": "allLicensedUsers",
-                "#microsoft.graph.allDevicesAssignmentTarget": "allDevices"}
+_ALL_TARGETS = {"#microsoft.graph.allLicensedUsersAssignmentTarget": engine.ALL_USERS,
+                "#microsoft.graph.allDevicesAssignmentTarget": engine.ALL_DEVICES}
 
 # One owned filter splits iOS assignments by ownership: include it for BYOD, exclude it for
 # company-owned devices (iOS app configuration has no enrollment-type field).
@@ -81,6 +81,12 @@ ANDROID_APP_MISSING = (
 )
 _PROFILE = {frozenset({COMPANY_OWNED}): "androidDeviceOwner", frozenset({BYOD}): "androidWorkProfile",
             frozenset({BYOD, COMPANY_OWNED}): "default"}
+
+
+def _wish(kind: str, name: str, body: Mapping[str, Any], assignments: tuple[Assignment, ...] | None = None,
+          present: bool = True) -> Desired:
+    """A wanted Graph object; its @odata.type cannot change in place."""
+    return Desired(kind, name, body, assignments, present, variant=body.get("@odata.type"))
 
 
 # The Mattermost apps ------------------------------------------------------------------------
@@ -117,7 +123,7 @@ def desired_apps(spec: AppSpec, apps: Mapping[str, list[dict]], groups: Mapping[
         settings_type = _SETTINGS_TYPE.get(body["@odata.type"])
         current = {a.target: a for a in (actual(APPS, existing).assignments if existing else ())}
         assignments = tuple(_app_assignment(spec, target, groups, settings_type, current) for target in spec.assignments)
-        wishes.append(Desired(APPS, name, body, assignments))
+        wishes.append(_wish(APPS, name, body, assignments))
     return wishes
 
 
@@ -133,7 +139,7 @@ def _store_app_body(spec: AppSpec) -> dict[str, Any]:
 
 
 def _app_assignment(spec: AppSpec, target, groups, settings_type: str | None, current) -> Assignment:
-    key = _target_key(target, groups)
+    key = group_target(target, groups)
     # Assign replaces the settings too: keep the tenant's, changing only what the user sets (Graph
     # also fills in fields the module has no option for, such as VPP useDeviceLicensing).
     settings = current[key].detail.get("settings", {}) if key in current else {}
@@ -152,9 +158,8 @@ def _app_assignment(spec: AppSpec, target, groups, settings_type: str | None, cu
     return Assignment(key, _without_empty({"intent": target.intent, "settings": settings}))
 
 
-def _target_key(target, groups: Mapping[str, str]) -> str:
-    group_id = target.group_id or groups[target.group]
-    return f"{'exclude' if target.exclude else 'include'}:{group_id}"
+def group_target(target, groups: Mapping[str, str]) -> Target:
+    return Target(engine.GROUP, target.group_id or groups[target.group], target.exclude)
 
 
 # App configurations -------------------------------------------------------------------------
@@ -177,7 +182,7 @@ def desired_filters(specs: Sequence[AppConfigSpec], filters: Sequence[Mapping[st
         "platform": "iOS",
         "rule": _PERSONAL_RULE,
     }
-    return [Desired(FILTERS, PERSONAL_IOS_FILTER, body)]
+    return [_wish(FILTERS, PERSONAL_IOS_FILTER, body)]
 
 
 def _filter_ref(filters: Sequence[Mapping[str, Any]]) -> str:
@@ -193,8 +198,8 @@ def desired_configs(spec: AppConfigSpec, apps: Mapping[str, list[dict]] | None, 
     for platform in spec.config.platforms:
         targeted = sorted(raw["id"] for raw in apps[platform])
         body = (_ios_config_body if platform == catalog.IOS else _android_config_body)(spec, targeted)
-        wishes.append(Desired(CONFIGS, config_name(spec.name, platform), body,
-                              _config_assignments(spec, platform, groups, filters)))
+        wishes.append(_wish(CONFIGS, config_name(spec.name, platform), body,
+                            _config_assignments(spec, platform, groups, filters)))
     return wishes
 
 
@@ -241,7 +246,7 @@ def _config_assignments(spec: AppConfigSpec, platform: str, groups, filters) -> 
     if platform == catalog.IOS and needs_filter(spec):
         detail = {"filter": _filter_ref(filters), "filterType": "include" if BYOD in spec.enrollment else "exclude"}
     return tuple(
-        Assignment(_target_key(target, groups), {} if target.exclude else detail) for target in spec.groups
+        Assignment(group_target(target, groups), {} if target.exclude else detail) for target in spec.groups
     )
 
 
@@ -262,7 +267,8 @@ def actual(kind: str, raw: Mapping[str, Any]) -> Actual:
         body["description"] = raw.get("description") or ""
         body.update(_config_fields(raw) if kind == CONFIGS else {"platform": raw.get("platform"), "rule": raw.get("rule")})
     assignments = tuple(_assignment(kind, item) for item in raw.get("assignments") or ())
-    return Actual(kind, name, raw["id"], body, assignments, OWNER_MARKER in (raw.get("description") or ""))
+    return Actual(kind, name, raw["id"], body, assignments, OWNER_MARKER in (raw.get("description") or ""),
+                  variant=odata_type, raw=raw)
 
 
 def _config_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -337,9 +343,9 @@ def _assignment(kind: str, raw: Mapping[str, Any]) -> Assignment:
     target = raw.get("target") or {}
     odata_type = target.get("@odata.type")
     if odata_type in _ALL_TARGETS:
-        key = f"include:{_ALL_TARGETS[odata_type]}"
+        key = Target(_ALL_TARGETS[odata_type])
     else:
-        key = f"{'exclude' if odata_type == _EXCLUDE_TARGET else 'include'}:{target.get('groupId')}"
+        key = Target(engine.GROUP, target.get("groupId") or "", odata_type == _EXCLUDE_TARGET)
     detail: dict[str, Any] = {}
     filter_type = target.get("deviceAndAppManagementAssignmentFilterType")
     if filter_type and filter_type != "none":
@@ -389,10 +395,10 @@ def assign_payload(kind: str, assignments: Sequence[Assignment], new_filter_id: 
 
 
 def _assignment_body(kind: str, assignment: Assignment, new_filter_id) -> dict[str, Any]:
-    mode, _sep, group = assignment.target.partition(":")
-    all_type = next((t for t, name in _ALL_TARGETS.items() if name == group), None)
+    wanted = assignment.target
+    all_type = next((t for t, name in _ALL_TARGETS.items() if name == wanted.type), None)
     target: dict[str, Any] = {"@odata.type": all_type} if all_type else {
-        "@odata.type": _EXCLUDE_TARGET if mode == "exclude" else _GROUP_TARGET, "groupId": group}
+        "@odata.type": _EXCLUDE_TARGET if wanted.exclude else _GROUP_TARGET, "groupId": wanted.id}
     detail = dict(assignment.detail)
     if "filter" in detail:
         filter_id = detail.pop("filter")
@@ -409,7 +415,7 @@ IOS_PROTECTION = "#microsoft.graph.iosManagedAppProtection"
 
 
 def _policy_assignments(spec, groups: Mapping[str, str]) -> tuple[Assignment, ...]:
-    return tuple(Assignment(_target_key(target, groups)) for target in spec.groups)
+    return tuple(Assignment(group_target(target, groups)) for target in spec.groups)
 
 
 # Every Intune body a profile description can have, and whether the spec's platforms and
@@ -437,8 +443,8 @@ def desired_device_profiles(spec, groups: Mapping[str, str]) -> list[Desired]:
         if body is None:
             wishes.append(Desired(DEVICE_CONFIGS, spec.profile.name + suffix, {}, present=False))
         else:
-            wishes.append(Desired(DEVICE_CONFIGS, body["displayName"], {**body, "description": description},
-                                  _policy_assignments(spec, groups)))
+            wishes.append(_wish(DEVICE_CONFIGS, body["displayName"], {**body, "description": description},
+                                _policy_assignments(spec, groups)))
     return wishes
 
 
@@ -449,8 +455,8 @@ def protection_name(spec, app_id: str) -> str:
 def desired_protections(spec, groups: Mapping[str, str]) -> list[Desired]:
     """One iOS app protection policy per app id: the beta app is a different app to Intune."""
     return [
-        Desired(IOS_PROTECTIONS, protection_name(spec, app_id), _protection_body(spec, app_id),
-                _policy_assignments(spec, groups), present=spec.state == "present")
+        _wish(IOS_PROTECTIONS, protection_name(spec, app_id), _protection_body(spec, app_id),
+              _policy_assignments(spec, groups), present=spec.state == "present")
         for app_id in spec.app_ids
     ]
 
@@ -614,11 +620,11 @@ def audit_apps(raws: Iterable[Mapping[str, Any]], device_configs: Iterable[Mappi
 def _audit_app(raw: Mapping[str, Any], profiles: Mapping[str, Mapping[str, Any]],
                configurations: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     described = describe_app(raw)
-    bound: dict[str, list[str]] = {}  # VPN profile id -> the app's targets that name it
-    for assignment in described["assignments"]:
-        vpn_id = (assignment.get("settings") or {}).get("vpnConfigurationId")
+    bound: dict[str, list[Target]] = {}  # VPN profile id -> the app's targets that name it
+    for assignment in actual(APPS, raw).assignments:
+        vpn_id = (assignment.detail.get("settings") or {}).get("vpnConfigurationId")
         if vpn_id:
-            bound.setdefault(vpn_id, []).append(assignment["target"])
+            bound.setdefault(vpn_id, []).append(assignment.target)
     found = [finding for vpn_id in sorted(bound) for finding in _vpn_findings(vpn_id, profiles.get(vpn_id), bound[vpn_id])]
     awaited = any(_waits_for_vpn(config) for config in configurations
                   if raw.get("id") in (config.get("targetedMobileApps") or ()))
@@ -630,7 +636,7 @@ def _audit_app(raw: Mapping[str, Any], profiles: Mapping[str, Mapping[str, Any]]
     return described
 
 
-def _vpn_findings(vpn_id: str, profile: Mapping[str, Any] | None, app_targets: Sequence[str]) -> list[Finding]:
+def _vpn_findings(vpn_id: str, profile: Mapping[str, Any] | None, app_targets: Sequence[Target]) -> list[Finding]:
     if profile is None:
         return [Finding(ERROR, "vpn-profile-missing", (
             f"the app's assignment names the VPN profile {vpn_id}, which the tenant does not have: the app gets no tunnel"),
@@ -642,10 +648,10 @@ def _vpn_findings(vpn_id: str, profile: Mapping[str, Any] | None, app_targets: S
             "Intune ties an app only to such a profile"),
             hint="bind the app to a per-app VPN profile (mattermost.emm.device_profile per_app_vpn)")]
     reached = {assignment.target for assignment in actual(DEVICE_CONFIGS, profile).assignments}
-    missed = [target for target in app_targets if target.startswith("include:") and target not in reached]
-    if missed and not reached & {f"include:{everyone}" for everyone in _ALL_TARGETS.values()}:
+    missed = [target for target in app_targets if not target.exclude and target not in reached]
+    if missed and not any(target.type in _ALL_TARGETS.values() for target in reached):
         return [Finding(WARNING, "vpn-profile-not-assigned", (
-            f"the app's assignments to {', '.join(target.partition(':')[2] for target in missed)} use the per-app VPN "
+            f"the app's assignments to {', '.join(target.id for target in missed)} use the per-app VPN "
             f"{name}, which is not assigned to those groups: their devices get the app without the tunnel"),
             hint="assign the VPN profile to the same groups as the app")]
     return []

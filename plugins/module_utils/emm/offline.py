@@ -18,12 +18,21 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.intune import IntuneProvider
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ASSIGN, DELETE, Plan, ProviderError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
+    ASSIGN,
+    DELETE,
+    Actual,
+    Capabilities,
+    Identity,
+    Operation,
+    Plan,
+    Wishes,
+)
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.intune import CAPABILITIES, IntuneVendor
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, DeviceProfileSpec, GroupTarget
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles import intune as profile_bodies
 
@@ -31,16 +40,37 @@ PLAN_FILE = "plan.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def _folder(kind: str) -> str:
+    """The Graph collection's own name (mobileApps, deviceConfigurations, ...)."""
+    return objects.COLLECTION[kind].rsplit("/", 1)[-1]
+
+
 def _file_id(kind: str, name: str) -> str:
-    return f"{kind}/{_UNSAFE.sub('_', name).strip('_')}"
+    return f"{_folder(kind)}/{_UNSAFE.sub('_', name).strip('_')}"
 
 
 def _dump(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-class OfflineProvider(IntuneProvider):
+def _object_id(op: Operation) -> str:
+    return op.id or _file_id(op.kind, op.name)
+
+
+def _results(work: Plan) -> list[dict[str, Any]]:
+    return [{"action": op.action, "kind": op.kind, "name": op.name, "type": op.variant, "id": _object_id(op)}
+            for op in work.operations]
+
+
+class OfflineVendor(IntuneVendor):
     """Intune's planning over a directory instead of Graph."""
+
+    # No device to act on; a directory lists what was written at once.
+    capabilities = Capabilities(
+        vendor="the offline provider", modules=CAPABILITIES.modules - {"device_action"},
+        assignments=CAPABILITIES.assignments,
+        refusals={"device_action": "it has no devices: device actions need a real EMM"},
+    )
 
     def __init__(self, dest: str):
         super().__init__(client=None, settle_seconds=0)
@@ -50,7 +80,7 @@ class OfflineProvider(IntuneProvider):
         self._mobileconfigs: dict[str, tuple[str, bytes | None]] = {}
 
     def _list(self, kind: str) -> list[dict]:
-        folder = os.path.join(self.dest, kind)
+        folder = os.path.join(self.dest, _folder(kind))
         if not os.path.isdir(folder):
             return []
         items = []
@@ -59,6 +89,14 @@ class OfflineProvider(IntuneProvider):
                 with open(os.path.join(folder, entry), encoding="utf-8") as handle:
                     items.append(json.load(handle))
         return items
+
+    def list(self, kind: str) -> list[Actual]:
+        """The directory's objects, and the stand-ins of apps no run has written yet."""
+        found = super().list(kind)
+        if kind == objects.APPS:
+            written = {item.id for item in found}
+            found += [objects.actual(kind, raw) for object_id, raw in self._placeholders.items() if object_id not in written]
+        return found
 
     def group_ids(self, targets: Iterable[GroupTarget]) -> dict[str, str]:
         return {target.group: f"<group:{target.group}>" for target in targets if target.group}
@@ -80,31 +118,33 @@ class OfflineProvider(IntuneProvider):
             found[catalog.IOS] = [{"id": f"<ios:{app_id}>", "@odata.type": objects.IOS_STORE_APP, "bundleId": app_id}]
         return found
 
-    def plan_device_profiles(self, spec: DeviceProfileSpec) -> Plan:
-        work = super().plan_device_profiles(spec)
+    def desired_device_profiles(self, spec: DeviceProfileSpec) -> Wishes:
+        wishes = super().desired_device_profiles(spec)
         wanted = spec.state == "present" and catalog.IOS in spec.platforms
         mobileconfig = (profile_bodies.mobileconfig_file_name(spec.profile),
                         profile_bodies.ios_mobileconfig(spec.profile) if wanted else None)
         for suffix in profile_bodies.IOS_SUFFIXES:
             self._mobileconfigs[spec.profile.name + suffix] = mobileconfig
-        return work
+        return wishes
 
-    def apply(self, work: Plan) -> list[dict[str, Any]]:
-        results = []
-        for op in work.operations:
-            object_id = op.id or _file_id(op.kind, op.name)
-            path = os.path.join(self.dest, object_id + ".json")
-            if op.action == DELETE:
-                if os.path.exists(path):  # a hand-edited id names no file
-                    os.remove(path)
-            else:
-                self._write(path, object_id, op)
-            if op.action != ASSIGN:
-                self._sync_mobileconfig(op.name)
-            results.append({"action": op.action, "kind": op.kind, "name": op.name, "id": object_id})
-        if work.operations:
-            self._write_file(os.path.join(self.dest, PLAN_FILE), _dump({"operations": results, "diff": work.diff()}))
-        return results
+    def send(self, action: str, operations: Sequence[Operation], created: Mapping[Identity, str],
+             work: Plan) -> list[str | None]:
+        ids = [self._apply(op) for op in operations]
+        if operations:  # the same record whichever phase writes it last
+            self._write_file(os.path.join(self.dest, PLAN_FILE), _dump({"operations": _results(work), "diff": work.diff()}))
+        return ids
+
+    def _apply(self, op: Operation) -> str:
+        object_id = _object_id(op)
+        path = os.path.join(self.dest, object_id + ".json")
+        if op.action == DELETE:
+            if os.path.exists(path):  # a hand-edited id names no file
+                os.remove(path)
+        else:
+            self._write(path, object_id, op)
+        if op.action != ASSIGN:
+            self._sync_mobileconfig(op.name)
+        return object_id
 
     def _write(self, path: str, object_id: str, op) -> None:
         document = self._read(path) if os.path.exists(path) else dict(self._placeholders.get(object_id, {}))
@@ -123,7 +163,7 @@ class OfflineProvider(IntuneProvider):
         if object_name not in self._mobileconfigs:
             return
         file_name, data = self._mobileconfigs[object_name]
-        path = os.path.join(self.dest, objects.DEVICE_CONFIGS, file_name)
+        path = os.path.join(self.dest, _folder(objects.DEVICE_CONFIGS), file_name)
         if data is not None:
             with open(path, "wb") as handle:
                 handle.write(data)
@@ -140,9 +180,6 @@ class OfflineProvider(IntuneProvider):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
-
-    def select_devices(self, spec) -> list[dict[str, Any]]:
-        raise ProviderError("the offline provider has no devices: device actions need a real EMM")
 
     # The inventory is Intune's, read from the directory: it holds no MAM configuration (the
     # collection never writes one) and its group ids are placeholders without a directory to ask.

@@ -15,8 +15,7 @@ import pytest
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import OfflineProvider
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import ASSIGN, DuplicateObjects, ProviderError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import ASSIGN, DuplicateObjects, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     AppConfigSpec,
     AppProtectionSpec,
@@ -24,6 +23,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     SpecError,
     parse,
 )
+from vendors import intune_provider, offline_provider
 from tests.emulator import run_emulator
 
 CORP = "Mattermost corporate"
@@ -48,11 +48,7 @@ def group(name):
     return {"displayName": name, "mailEnabled": False, "mailNickname": name.replace(" ", ""), "securityEnabled": True}
 
 
-def connect(emu, secret=None, settle_seconds=0):
-    return intune.connect({
-        "graph_url": emu.base_url, "login_url": emu.base_url, "tenant_id": "contoso.onmicrosoft.com",
-        "client_id": "emulator-client", "client_secret": secret or emu.client_secret, "settle_seconds": settle_seconds,
-    })
+connect = intune_provider
 
 
 def app_spec(**changes):
@@ -381,8 +377,8 @@ def test_console_typed_boolean_is_detected_shown_and_reverted(emulator, tenant):
     emulator.graph("PATCH", f"{CONFIGS}/{ios['id']}", {"@odata.type": objects.IOS_CONFIG, "settings": typed}, version="beta")
 
     work = connect(emulator).plan_app_configs(config_specs())
-    assert work.summary() == [f"update mobileAppConfigurations 'Mattermost corporate (iOS)' ({ios['id']})"]
-    label = "mobileAppConfigurations/Mattermost corporate (iOS)"
+    assert work.summary() == [f"update app_config 'Mattermost corporate (iOS)' ({ios['id']})"]
+    label = "app_config/Mattermost corporate (iOS)"
     diff = {side: json.loads(text)[label]["settings"] for side, text in work.diff().items()}
     assert diff["before"]["inAppPinCode"] == "<boolean>true" and diff["after"]["inAppPinCode"] == "true"
 
@@ -400,7 +396,7 @@ def test_console_android_payload_is_detected_and_reverted(emulator, tenant):
     emulator.graph("PATCH", f"{CONFIGS}/{android['id']}", body, version="beta")
 
     work = connect(emulator).plan_app_configs(config_specs())
-    label = "mobileAppConfigurations/Mattermost personal (Android)"
+    label = "app_config/Mattermost personal (Android)"
     diff = {side: json.loads(text)[label]["payload"] for side, text in work.diff().items()}
     assert diff == {"before": {"serverUrl": "https://evil.example.com"}, "after": {"serverUrl": SERVER, "inAppPinCode": "true"}}
 
@@ -647,19 +643,19 @@ def keep_offline(dest, document):
 
 
 def test_offline_inventory_lists_the_same_from_its_directory(tmp_path):
-    provider = OfflineProvider(str(tmp_path))
+    provider = offline_provider(tmp_path)
     provider.apply(provider.plan_app_protection(parse(AppProtectionSpec, {
         "name": "Mattermost iOS protection", "app_ids": ["com.mattermost.rn", "com.mattermost.rnbeta"],
         "minimum_os_version": "17.0", "groups": [{"group": CORP}]})))
     for name, description in (("Mattermost_VPN", OWNED), ("Console_VPN", "made by hand")):
-        keep_offline(tmp_path, {"id": f"{objects.DEVICE_CONFIGS}/{name}", "@odata.type": IOS_VPN, "displayName": name,
+        keep_offline(tmp_path, {"id": f"deviceConfigurations/{name}", "@odata.type": IOS_VPN, "displayName": name,
                                 "description": description, "enablePerApp": True, "assignments": []})
-    keep_offline(tmp_path, {"id": f"{objects.IOS_PROTECTIONS}/Console", "displayName": "Console", "description": "made by hand",
+    keep_offline(tmp_path, {"id": "iosManagedAppProtections/Console", "displayName": "Console", "description": "made by hand",
                             "apps": protected_apps("com.mattermost.rnbeta"), "assignments": []})
 
-    found = OfflineProvider(str(tmp_path)).inventory()
+    found = offline_provider(tmp_path).inventory()
 
-    assert found["device_profiles"] == [{"id": f"{objects.DEVICE_CONFIGS}/Mattermost_VPN", "display_name": "Mattermost_VPN",
+    assert found["device_profiles"] == [{"id": "deviceConfigurations/Mattermost_VPN", "display_name": "Mattermost_VPN",
                                          "type": "iosVpnConfiguration", "assignments": [], "per_app_vpn": True}]
     summary = {policy["display_name"]: (policy["app_ids"], policy["owned"], policy["assignments"],
                                         [finding["code"] for finding in policy["findings"]])

@@ -14,8 +14,7 @@ from collections import Counter
 import pytest
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import OfflineProvider
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import DuplicateObjects, ProviderError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import DuplicateObjects, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     AppProtectionSpec,
     DeviceActionSpec,
@@ -25,6 +24,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
 )
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles import apple
 from test_intune import connect, group
+from vendors import offline_provider
 
 USERS = "Mattermost users"
 PROFILES = "/deviceManagement/deviceConfigurations"
@@ -112,10 +112,10 @@ def test_plans_send_nothing_and_show_what_would_be_created(emulator, users):
     diff = {side: json.loads(text) for side, text in profiles.diff().items()}
     assert diff["before"] == {}
     assert {label.partition("/")[2]: body["@odata.type"] for label, body in diff["after"].items()} == PROFILE_TYPES
-    assert diff["after"]["deviceConfigurations/Mattermost device security - iOS"]["passcodeMinimumLength"] == 6
+    assert diff["after"]["device_profile/Mattermost device security - iOS"]["passcodeMinimumLength"] == 6
     after = json.loads(protections.diff()["after"])
     assert {label: body["apps"] for label, body in after.items()} == {
-        f"iosManagedAppProtections/{name}": [bundle] for name, bundle in BUNDLES.items()}
+        f"app_protection/{name}": [bundle] for name, bundle in BUNDLES.items()}
     assert {len(body["assignments"]) for body in [*after.values(), *diff["after"].values()]} == {1}
 
 
@@ -197,9 +197,9 @@ def test_console_passcode_edit_is_detected_shown_and_reverted(emulator, users):
     assert emulator.graph("PATCH", f"{PROFILES}/{ios['id']}", edit, version="beta").status == 204
 
     work = connect(emulator).plan_device_profiles(profile_spec())
-    label = "deviceConfigurations/Mattermost device security - iOS"
+    label = "device_profile/Mattermost device security - iOS"
     diff = {side: json.loads(text)[label]["passcodeMinimumLength"] for side, text in work.diff().items()}
-    assert work.summary() == [f"update deviceConfigurations 'Mattermost device security - iOS' ({ios['id']})"]
+    assert work.summary() == [f"update device_profile 'Mattermost device security - iOS' ({ios['id']})"]
     assert diff == {"before": 4, "after": 6}
 
     emulator.clear_requests()
@@ -216,7 +216,7 @@ def test_console_change_of_the_protected_app_is_reverted(emulator, users):
         "@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.example.other"}}]}
     assert emulator.graph("POST", f"{PROTECTIONS}/{policy['id']}/targetApps", other, version="beta").status < 300
 
-    assert pending(emulator) == [f"update iosManagedAppProtections 'Mattermost iOS protection' ({policy['id']})"]
+    assert pending(emulator) == [f"update app_protection 'Mattermost iOS protection' ({policy['id']})"]
     deploy(emulator)
     assert bundle_ids(by_name(emulator, "iosManagedAppProtections")["Mattermost iOS protection"]) == ["com.mattermost.rn"]
     assert pending(emulator) == []
@@ -334,6 +334,22 @@ def test_switching_to_a_vendor_vpn_app_replaces_the_ikev2_profile_and_converges(
     assert len(emulator.state()["deviceConfigurations"]) == len(PROFILE_TYPES)
 
 
+def test_a_lost_answer_during_a_type_change_creates_the_new_profile_and_returns_its_id(emulator, users):
+    """The old profile is deleted before the new one is created, and recovery never takes the
+    object being replaced for the one just created, so the id returned is the new profile's."""
+    deploy(emulator)
+    ikev2 = by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS per-app VPN"]
+    emulator.add_fault(r"^/beta/deviceManagement/deviceConfigurations$", method="POST", drop=True, count=1)
+    provider = connect(emulator)
+    results = provider.apply(provider.plan_device_profiles(profile_spec(per_app_vpn=VENDOR_VPN)))
+
+    vpn = by_name(emulator, "deviceConfigurations")["Mattermost device security - iOS per-app VPN"]
+    created = next(result for result in results if result["action"] == "create")
+    assert vpn["@odata.type"] == "#microsoft.graph.iosVpnConfiguration" and vpn["id"] != ikev2["id"]
+    assert created["id"] == vpn["id"] and [a["target"]["groupId"] for a in vpn["assignments"]] == [users]
+    assert len(emulator.state()["deviceConfigurations"]) == len(PROFILE_TYPES)
+
+
 def test_a_dropped_section_is_left_alone_when_someone_else_made_it(emulator, users):
     emulator.seed(deviceConfigurations=[{"@odata.type": "#microsoft.graph.iosikEv2VpnConfiguration",
                                          "displayName": "Mattermost device security - iOS per-app VPN"}])
@@ -344,7 +360,7 @@ def test_a_dropped_section_is_left_alone_when_someone_else_made_it(emulator, use
 
 
 def offline_run(dest, **profile):
-    provider = OfflineProvider(str(dest))
+    provider = offline_provider(dest)
     provider.apply(provider.plan_device_profiles(profile_spec(**profile)))
     return dest / "deviceConfigurations"
 
@@ -371,7 +387,7 @@ def test_offline_replaces_a_profile_whose_type_changes(tmp_path):
     vpn = json.loads((folder / "Mattermost_device_security_-_iOS_per-app_VPN.json").read_text(encoding="utf-8"))
 
     assert vpn["@odata.type"] == "#microsoft.graph.iosVpnConfiguration" and len(vpn["assignments"]) == 1
-    assert OfflineProvider(str(tmp_path)).plan_device_profiles(profile_spec(per_app_vpn=VENDOR_VPN)).operations == []
+    assert offline_provider(tmp_path).plan_device_profiles(profile_spec(per_app_vpn=VENDOR_VPN)).operations == []
 
 
 def test_offline_keeps_the_mobileconfig_in_step_with_the_ios_settings(tmp_path):
@@ -389,7 +405,7 @@ def test_offline_rendering_twice_gives_identical_bytes_and_converges(tmp_path):
     first, second = offline_run(tmp_path / "first"), offline_run(tmp_path / "second")
 
     assert {path.name: path.read_bytes() for path in first.iterdir()} == {path.name: path.read_bytes() for path in second.iterdir()}
-    assert OfflineProvider(str(tmp_path / "first")).plan_device_profiles(profile_spec()).operations == []
+    assert offline_provider(tmp_path / "first").plan_device_profiles(profile_spec()).operations == []
 
 
 # Selective wipe: the Mattermost app's company data, through its app protection registrations -----

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import PLAN_FILE, OfflineProvider
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import PLAN_FILE
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
+
+from vendors import intune_provider, offline_provider
 
 CORP = "Mattermost corporate"
 BYOD = "Mattermost BYOD"
@@ -38,7 +39,7 @@ EXPECTED_FILES = {
     PLAN_FILE,
     "mobileApps/ios_com.mattermost.rn.json",
     "mobileApps/android_com.mattermost.rn.json",
-    file_id(objects.FILTERS, objects.PERSONAL_IOS_FILTER) + ".json",
+    file_id("assignmentFilters", objects.PERSONAL_IOS_FILTER) + ".json",
 } | {f"mobileAppConfigurations/{entry['name']}_{platform}.json" for entry in CONFIG_ENTRIES for platform in ("iOS", "Android")}
 
 
@@ -74,7 +75,7 @@ def dest(tmp_path):
 
 
 def test_one_file_per_object_and_the_plan(dest):
-    plans = run(lambda: OfflineProvider(str(dest)))
+    plans = run(lambda: offline_provider(dest))
 
     assert set(files(dest)) == EXPECTED_FILES
     recorded = load(dest, PLAN_FILE)
@@ -89,38 +90,39 @@ def test_one_file_per_object_and_the_plan(dest):
 
 
 def test_second_run_changes_nothing_and_touches_no_file(dest):
-    run(lambda: OfflineProvider(str(dest)))
+    run(lambda: offline_provider(dest))
     before = files(dest)
 
-    plans = run(lambda: OfflineProvider(str(dest)))
+    plans = run(lambda: offline_provider(dest))
 
     assert [plan.operations for plan in plans] == [[], []]
     assert files(dest) == before
 
 
 def test_file_edited_by_hand_is_detected_and_rewritten(dest):
-    run(lambda: OfflineProvider(str(dest)))
+    run(lambda: offline_provider(dest))
     path = dest / "mobileAppConfigurations/Personal_iOS.json"
     edited = json.loads(path.read_text(encoding="utf-8"))
     edited["settings"][0]["appConfigKeyType"] = "booleanType"
     path.write_text(json.dumps(edited), encoding="utf-8")
 
-    plans = run(lambda: OfflineProvider(str(dest)))
+    plans = run(lambda: offline_provider(dest))
 
-    assert plans[1].summary() == ["update mobileAppConfigurations 'Personal (iOS)' (mobileAppConfigurations/Personal_iOS)"]
+    assert plans[1].summary() == ["update app_config 'Personal (iOS)' (mobileAppConfigurations/Personal_iOS)"]
     assert {s["appConfigKeyType"] for s in load(dest, "mobileAppConfigurations/Personal_iOS.json")["settings"]} == {"stringType"}
     assert load(dest, PLAN_FILE)["operations"] == [
-        {"action": "update", "kind": objects.CONFIGS, "name": "Personal (iOS)", "id": "mobileAppConfigurations/Personal_iOS"}]
+        {"action": "update", "kind": objects.CONFIGS, "name": "Personal (iOS)", "type": objects.IOS_CONFIG,
+         "id": "mobileAppConfigurations/Personal_iOS"}]
 
 
 def test_absent_removes_only_what_the_collection_owns(dest):
-    run(lambda: OfflineProvider(str(dest)))
+    run(lambda: offline_provider(dest))
     stranger = {"id": "mobileAppConfigurations/Legacy_iOS", "@odata.type": objects.IOS_CONFIG,
                 "displayName": "Legacy (iOS)", "description": "made by hand", "settings": []}
     (dest / "mobileAppConfigurations/Legacy_iOS.json").write_text(json.dumps(stranger), encoding="utf-8")
     gone = [{"name": "Everyone", "state": "absent"}, {"name": "Legacy", "state": "absent"}]
 
-    provider = OfflineProvider(str(dest))
+    provider = offline_provider(dest)
     work = provider.plan_app_configs(config_specs(gone))
     provider.apply(work)
 
@@ -136,7 +138,7 @@ def _placeholders(emu, tenant_groups):
     names = {item["id"]: f"<group:{item['displayName']}>" for item in tenant_groups}
     names.update({item["id"]: f"mobileApps/{'ios' if item['@odata.type'] == objects.IOS_STORE_APP else 'android'}_com.mattermost.rn"
                   for item in state["mobileApps"]})
-    names.update({item["id"]: file_id(kind, item["displayName"]) for kind in (objects.FILTERS, objects.CONFIGS)
+    names.update({item["id"]: file_id(kind, item["displayName"]) for kind in ("assignmentFilters", "mobileAppConfigurations")
                   for item in state[kind]})
     return names
 
@@ -155,10 +157,8 @@ def test_files_hold_what_the_intune_provider_sends(dest, emulator):
         mobileApps=[{"@odata.type": objects.ANDROID_STORE_APP, "displayName": "Mattermost",
                      "packageId": "com.mattermost.rn", "appIdentifier": "com.mattermost.rn"}],
     )
-    run(lambda: intune.connect({"graph_url": emulator.base_url, "login_url": emulator.base_url, "tenant_id": "t",
-                                "client_id": emulator.client_id, "client_secret": emulator.client_secret,
-                                "settle_seconds": 0}))
-    run(lambda: OfflineProvider(str(dest)))
+    run(lambda: intune_provider(emulator))
+    run(lambda: offline_provider(dest))
     names = _placeholders(emulator, seeded["groups"])
     sent = [_with_placeholders(entry, names) for entry in emulator.requests() if entry["write"]]
     created = {entry["body"]["displayName"]: entry["body"] for entry in sent if entry["method"] == "POST" and "displayName" in entry["body"]}
@@ -177,7 +177,7 @@ def test_files_hold_what_the_intune_provider_sends(dest, emulator):
 
 
 def test_android_payload_is_base64_managed_properties_and_ios_settings_are_strings(dest):
-    run(lambda: OfflineProvider(str(dest)))
+    run(lambda: offline_provider(dest))
 
     android = load(dest, "mobileAppConfigurations/Corporate_Android.json")
     document = json.loads(base64.b64decode(android["payloadJson"], validate=True))

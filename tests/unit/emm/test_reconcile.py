@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import (
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     ASSIGN,
     CREATE,
     DELETE,
@@ -18,25 +18,29 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.provider import
     Assignment,
     Desired,
     DuplicateObjects,
+    Identity,
     ProviderError,
     merge_assignments,
     plan,
     same_assignments,
+    Target,
 )
 
 KIND = "mobileAppConfigurations"
 BODY = {"displayName": "Mattermost (iOS)", "settings": {"serverUrl": "https://chat.example.com", "inAppPinCode": "true"}}
-CORP = Assignment("include:corp")
-BYOD = Assignment("include:byod", {"filter": "f1", "filterType": "include"})
-CONSOLE = Assignment("include:console")
+CORP = Assignment(Target("group", "corp"))
+BYOD = Assignment(Target("group", "byod"), {"filter": "f1", "filterType": "include"})
+CONSOLE = Assignment(Target("group", "console"))
 
 
 def wish(body=None, assignments=None, present=True, name="Mattermost (iOS)"):
-    return Desired(KIND, name, BODY if body is None else body, assignments, present)
+    body = BODY if body is None else body
+    return Desired(KIND, name, body, assignments, present, variant=body.get("@odata.type"))
 
 
 def tenant_object(body=None, assignments=(), owned=True, object_id="id-1", name="Mattermost (iOS)", kind=KIND):
-    return Actual(kind, name, object_id, BODY if body is None else body, tuple(assignments), owned)
+    body = BODY if body is None else body
+    return Actual(kind, name, object_id, body, tuple(assignments), owned, variant=body.get("@odata.type"))
 
 
 def canon(assignments):
@@ -74,7 +78,7 @@ def test_a_change_of_type_replaces_the_object_keeping_a_colleagues_assignment():
     assert actions(result) == [(DELETE, "Mattermost (iOS)", "id-1"), (CREATE, "Mattermost (iOS)", None),
                                (ASSIGN, "Mattermost (iOS)", None)]
     assert canon(result.operations[2].assignments) == canon((CONSOLE, CORP))
-    assert result.ids == {(KIND, "Mattermost (iOS)"): None}
+    assert result.ids == {Identity(KIND, "Mattermost (iOS)"): None}
 
 
 def test_a_change_of_type_on_an_object_someone_else_made_fails_and_plans_nothing():
@@ -85,7 +89,7 @@ def test_a_change_of_type_on_an_object_someone_else_made_fails_and_plans_nothing
 def test_plan_knows_the_id_of_each_object_wanted_present():
     result = plan([wish(), wish(name="new"), wish(name="gone", present=False)], [tenant_object()])
 
-    assert result.ids == {(KIND, "Mattermost (iOS)"): "id-1", (KIND, "new"): None}
+    assert result.ids == {Identity(KIND, "Mattermost (iOS)"): "id-1", Identity(KIND, "new"): None}
 
 
 def test_equal_object_gives_no_operation_whatever_the_order():
@@ -110,7 +114,7 @@ def test_unset_assignments_leave_the_tenant_ones_alone():
 
 
 def test_assignment_detail_change_is_an_assign():
-    moved = Assignment("include:byod", {"filter": "f1", "filterType": "exclude"})
+    moved = Assignment(Target("group", "byod"), {"filter": "f1", "filterType": "exclude"})
     result = plan([wish(assignments=(CORP, BYOD))], [tenant_object(assignments=(CORP, moved))])
 
     assert actions(result) == [(ASSIGN, "Mattermost (iOS)", "id-1")]
@@ -129,7 +133,7 @@ def test_merge_with_purge_keeps_only_the_wanted_ones():
 
 
 def test_merge_replaces_the_detail_of_a_named_target():
-    old = Assignment("include:byod", {"filterType": "exclude"})
+    old = Assignment(Target("group", "byod"), {"filterType": "exclude"})
     assert merge_assignments((old,), (BYOD,), purge=False) == (BYOD,)
 
 
@@ -148,7 +152,7 @@ def test_console_assignment_alone_is_no_change_without_purge():
 
 def test_same_assignments_ignores_order_not_detail():
     assert same_assignments([CORP, BYOD], [BYOD, CORP])
-    assert not same_assignments([CORP, BYOD], [CORP, Assignment("include:byod")])
+    assert not same_assignments([CORP, BYOD], [CORP, Assignment(Target("group", "byod"))])
     assert not same_assignments([CORP], [CORP, CORP])
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import Provider
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
 from provider_playbooks import PlaybookRun, intune_provider, run_provider_playbook
 from tests.emulator import run_emulator
@@ -87,7 +88,7 @@ def pending(emu):
                 "client_secret": emu.client_secret, "settle_seconds": 0}
     app = parse(AppSpec, APP)
     configs = [AppConfigSpec.from_input(entry, {"groups": APP_CONFIG["groups"]}) for entry in APP_CONFIG["configurations"]]
-    return intune.connect(settings).plan_apps(app).summary() + intune.connect(settings).plan_app_configs(configs).summary()
+    return Provider(intune.connect(settings)).plan_apps(app).summary() + Provider(intune.connect(settings)).plan_app_configs(configs).summary()
 
 
 @dataclass
@@ -167,7 +168,7 @@ def test_first_run_converges(journey):
         groups[CORP]: "required", groups[BYOD]: "available"}
     diff = first.result("app_config")["diff"]
     assert json.loads(diff["before"]) == {}
-    assert "mobileAppConfigurations/Mattermost corporate (iOS)" in json.loads(diff["after"])
+    assert "app_config/Mattermost corporate (iOS)" in json.loads(diff["after"])
 
 
 def test_second_run_reports_no_change_and_writes_nothing(journey):
@@ -186,23 +187,23 @@ def test_check_mode_writes_nothing_and_reports_the_changes_the_run_makes(journey
     assert [r["operations"] for r in check.run.results[:2]] == [r["operations"] for r in apply.run.results[:2]]
     assert [r["results"] for r in check.run.results[:2]] == [[], []]
     assert sorted(op.rsplit(" (", 1)[0] for op in check.run.results[1]["operations"]) == [
-        "update mobileAppConfigurations 'Mattermost corporate (iOS)'",
-        "update mobileAppConfigurations 'Mattermost personal (Android)'",
+        "update app_config 'Mattermost corporate (iOS)'",
+        "update app_config 'Mattermost personal (Android)'",
     ]
-    assert check.run.results[0]["operations"][0].startswith("assign mobileApps 'ios:com.mattermost.rn'")
+    assert check.run.results[0]["operations"][0].startswith("assign app 'ios:com.mattermost.rn'")
     assert len(apply.writes) == 3
 
 
 def test_check_mode_diff_shows_the_console_edits(journey):
     check = journey[0]["check"]
     diff = {side: json.loads(text) for side, text in check.result("app_config")["diff"].items()}
-    corporate, personal = "mobileAppConfigurations/Mattermost corporate (iOS)", "mobileAppConfigurations/Mattermost personal (Android)"
+    corporate, personal = "app_config/Mattermost corporate (iOS)", "app_config/Mattermost personal (Android)"
 
     assert diff["before"][corporate]["settings"]["inAppPinCode"] == "<boolean>true"
     assert diff["after"][corporate]["settings"]["inAppPinCode"] == "true"
     assert diff["before"][personal]["payload"] == {"serverUrl": "https://old.example.com"}
     assert diff["after"][personal]["payload"] == {"serverUrl": SERVER, "inAppPinCode": "true"}
-    app_diff = {side: json.loads(text)["mobileApps/ios:com.mattermost.rn"]["assignments"]
+    app_diff = {side: json.loads(text)["app/ios:com.mattermost.rn"]["assignments"]
                 for side, text in check.result("app")["diff"].items()}
     assert len(app_diff["before"]) == 1 and len(app_diff["after"]) == 2
 

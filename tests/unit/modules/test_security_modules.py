@@ -122,8 +122,8 @@ def test_check_mode_sends_nothing_lists_the_devices_and_diffs_what_would_change(
         "#microsoft.graph.androidWorkProfileGeneralDeviceConfiguration",
         "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration"}
     assert {label: body["apps"] for label, body in diff_of(protection)["after"].items()} == {
-        "iosManagedAppProtections/Mattermost iOS protection": ["com.mattermost.rn"],
-        "iosManagedAppProtections/Mattermost iOS protection (beta)": ["com.mattermost.rnbeta"]}
+        "app_protection/Mattermost iOS protection": ["com.mattermost.rn"],
+        "app_protection/Mattermost iOS protection (beta)": ["com.mattermost.rnbeta"]}
     assert [r["operations"] for r in check.run.results[:2]] != [[], []]
     assert [r["results"] for r in check.run.results[:2]] == [[], []]
     assert profile["vpn_configuration_id"] is None and {item["id"] for item in profile["objects"]} == {None}

@@ -1,0 +1,581 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The reconcile engine every vendor shares: desired vs actual -> plan -> apply.
+
+A vendor describes its tenant as `Actual` objects in a comparable form and the user's wishes as
+`Desired` objects in the same form; it knows its API and nothing of the flow. The engine owns
+the flow and every safety rule, once for all vendors:
+
+- identity is a neutral kind, a name and an optional container; two objects with one identity
+  are an error listing both ids, never a guess;
+- only the fields the collection sets are compared; check mode and diff come from the plan
+  alone, so they can never disagree with what `apply` sends;
+- only objects the vendor calls owned are ever deleted;
+- a variant change (an object whose vendor type must change) is delete-then-create, so no
+  same-named twin is ever in flight;
+- after a lost answer, objects are looked up again, never blindly created twice, and an object
+  about to be deleted is never taken for one just created;
+- listings that lag are waited for, for up to `settle_seconds`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import TransportError
+
+OWNER_MARKER = "[managed by mattermost.emm]"
+
+CREATE = "create"
+UPDATE = "update"
+ASSIGN = "assign"
+DELETE = "delete"
+
+# Neutral kinds: what results and diffs call objects, whatever the vendor calls them.
+APP = "app"
+APP_CONFIG = "app_config"
+DEVICE_PROFILE = "device_profile"
+APP_PROTECTION = "app_protection"
+ASSIGNMENT_FILTER = "assignment_filter"
+
+# How a vendor keeps who gets an object.
+ASSIGN_ACTION = "action"  # a write of its own that replaces the set (Graph's /assign)
+ASSIGN_INLINE = "inline"  # inside the object, written with it (Jamf's scope)
+ASSIGN_MEMBERSHIP = "membership"  # the object is an entry of a container (an Android Management policy)
+
+
+class ProviderError(Exception):
+    """A problem the user must solve; the message says what and how."""
+
+
+class DuplicateObjects(ProviderError):
+    def __init__(self, kind: str, name: str, ids: Sequence[str]):
+        super().__init__(
+            f"{len(ids)} {kind} objects are named {name!r} (ids: {', '.join(ids)}); the collection "
+            "cannot tell which one it manages: rename or delete the extra ones"
+        )
+        self.ids = list(ids)
+
+
+class Unsupported(ProviderError):
+    """The vendor cannot do what the module asks; raised before any request."""
+
+
+# Targets and assignments ----------------------------------------------------------------------
+
+GROUP = "group"
+ALL_DEVICES = "all_devices"
+ALL_USERS = "all_users"
+POLICY = "policy"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Who an assignment reaches: a group (or smart group, device group) by id, everyone, or a
+    policy; `exclude` turns it into an exclusion."""
+
+    type: str
+    id: str = ""
+    exclude: bool = False
+
+    def __str__(self) -> str:
+        return f"{'exclude' if self.exclude else 'include'}:{self.id or self.type}"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment in comparable form: `target` identifies it, `detail` is everything else
+    that matters (intent, filter, settings)."""
+
+    target: Target
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"target": str(self.target), **self.detail}
+
+    def canonical(self) -> str:
+        return json.dumps(self.as_dict(), sort_keys=True, default=str)
+
+
+def same_assignments(left: Iterable[Assignment], right: Iterable[Assignment]) -> bool:
+    """Equal as sets, whatever the order the vendor lists them in."""
+    return sorted(a.canonical() for a in left) == sorted(a.canonical() for a in right)
+
+
+def merge_assignments(
+    existing: Sequence[Assignment], wanted: Sequence[Assignment], purge: bool
+) -> tuple[Assignment, ...]:
+    """The assignments to write: the wanted ones, plus (unless purging) every existing one whose
+    target the user did not name. Vendors replace the whole set, so this is what keeps a
+    colleague's assignment alive."""
+    named = {assignment.target for assignment in wanted}
+    kept = () if purge else tuple(a for a in existing if a.target not in named)
+    return kept + tuple(wanted)
+
+
+# Objects ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Identity:
+    kind: str
+    name: str
+    container: str | None = None
+
+    def __str__(self) -> str:
+        inside = f" in {self.container}" if self.container else ""
+        return f"{self.kind} {self.name!r}{inside}"
+
+
+@dataclass(frozen=True)
+class Desired:
+    """An object the user wants. `assignments` None leaves the object's assignments alone;
+    `variant` is the vendor's type for it, which cannot change in place."""
+
+    kind: str
+    name: str
+    body: Mapping[str, Any]
+    assignments: tuple[Assignment, ...] | None = None
+    present: bool = True
+    variant: str | None = None
+    container: str | None = None
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(self.kind, self.name, self.container)
+
+
+@dataclass(frozen=True)
+class Actual:
+    """An object the tenant holds, in the same comparable form as `Desired`; `raw` is the
+    vendor's own object, for what an update must echo back."""
+
+    kind: str
+    name: str
+    id: str
+    body: Mapping[str, Any]
+    assignments: tuple[Assignment, ...] = ()
+    owned: bool = False
+    variant: str | None = None
+    container: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(self.kind, self.name, self.container)
+
+
+@dataclass(frozen=True)
+class Operation:
+    action: str
+    kind: str
+    name: str
+    id: str | None
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    assignments: tuple[Assignment, ...] | None = None
+    variant: str | None = None
+    container: str | None = None
+    current: Actual | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(self.kind, self.name, self.container)
+
+    def describe(self) -> str:
+        return f"{self.action} {self.identity}" + (f" ({self.id})" if self.id else "")
+
+
+@dataclass
+class Plan:
+    """The operations that converge the tenant, and the id of every object wanted present
+    (None for one still to be created)."""
+
+    operations: list[Operation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ids: dict[Identity, str | None] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.operations)
+
+    def diff(self) -> dict[str, str]:
+        """Before and after of every object the plan touches, as stable JSON text."""
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for operation in self.operations:
+            label = f"{operation.kind}/{operation.name}"
+            if operation.action == ASSIGN:
+                if operation.id is not None:  # an object still to be created has no "before"
+                    before.setdefault(label, {})["assignments"] = _assignments_view(operation.before)
+                after.setdefault(label, {})["assignments"] = _assignments_view(operation.after)
+            else:
+                _merge_view(before, label, operation.before)
+                _merge_view(after, label, operation.after)
+        return {"before": _json(before), "after": _json(after)}
+
+    def summary(self) -> list[str]:
+        return [operation.describe() for operation in self.operations]
+
+
+def _assignments_view(value: Mapping[str, Any] | None) -> list:
+    return list((value or {}).get("assignments", []))
+
+
+def _merge_view(view: dict, label: str, body: Mapping[str, Any] | None) -> None:
+    if body is not None:
+        view[label] = {**dict(body), **view.get(label, {})}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, default=str) + "\n"
+
+
+# Planning ---------------------------------------------------------------------------------
+
+def plan(desired: Iterable[Desired], actual: Iterable[Actual], *, purge_assignments: bool = False,
+         assignments: str = ASSIGN_ACTION) -> Plan:
+    """The operations that make `actual` look like `desired`. With `assignments` inline, a change
+    of assignments is part of the object's create or update instead of an assign of its own."""
+    by_identity: dict[Identity, list[Actual]] = {}
+    for item in actual:
+        by_identity.setdefault(item.identity, []).append(item)
+    result = Plan()
+    for wish in desired:
+        matches = by_identity.get(wish.identity, [])
+        if len(matches) > 1:
+            raise DuplicateObjects(wish.kind, wish.name, [match.id for match in matches])
+        current = matches[0] if matches else None
+        if wish.present:
+            operations = _converge(wish, current, purge_assignments)
+            if assignments == ASSIGN_INLINE:
+                operations = _inline(operations)
+            result.operations.extend(operations)
+            replaced = any(operation.action == DELETE for operation in operations)
+            result.ids[wish.identity] = current.id if current and not replaced else None
+        elif current is not None:
+            _remove(current, result)
+    return result
+
+
+def _converge(wish: Desired, current: Actual | None, purge: bool) -> list[Operation]:
+    if current is None:
+        operations = [_create(wish)]
+        if wish.assignments:
+            operations.append(_assign(wish, None, (), wish.assignments))
+        return operations
+    if wish.variant and current.variant and wish.variant != current.variant:
+        return _replace(wish, current, purge)
+    operations = []
+    # Only the fields the collection sets are compared: the rest belong to the server or the console.
+    managed = {name: current.body.get(name) for name in wish.body}
+    if managed != dict(wish.body):
+        operations.append(Operation(UPDATE, wish.kind, wish.name, current.id, managed, dict(wish.body),
+                                    variant=wish.variant, container=wish.container, current=current))
+    if wish.assignments is not None:
+        merged = merge_assignments(current.assignments, wish.assignments, purge)
+        if not same_assignments(merged, current.assignments):
+            operations.append(_assign(wish, current, current.assignments, merged))
+    return operations
+
+
+def _create(wish: Desired) -> Operation:
+    return Operation(CREATE, wish.kind, wish.name, None, None, dict(wish.body), variant=wish.variant,
+                     container=wish.container)
+
+
+def _replace(wish: Desired, current: Actual, purge: bool) -> list[Operation]:
+    """A vendor cannot change an object's type in place (an IKEv2 VPN becoming a vendor's one):
+    delete it, then create the new one, keeping the assignments the collection did not make."""
+    if not current.owned:
+        raise ProviderError(
+            f"{current.identity} ({current.id}) is a {current.variant}, not the {wish.variant} wanted, "
+            "and was not created by this collection: rename or delete it"
+        )
+    assignments = (current.assignments if wish.assignments is None
+                   else merge_assignments(current.assignments, wish.assignments, purge))
+    operations = [_delete(current), _create(wish)]
+    if assignments:
+        operations.append(_assign(wish, None, (), assignments))
+    return operations
+
+
+def _assign(wish: Desired, current: Actual | None, before: Sequence[Assignment],
+            after: Sequence[Assignment]) -> Operation:
+    return Operation(
+        ASSIGN, wish.kind, wish.name, current.id if current else None,
+        {"assignments": _sorted_view(before)}, {"assignments": _sorted_view(after)},
+        tuple(after), variant=wish.variant, container=wish.container, current=current,
+    )
+
+
+def _sorted_view(assignments: Sequence[Assignment]) -> list[dict[str, Any]]:
+    return [a.as_dict() for a in sorted(assignments, key=Assignment.canonical)]
+
+
+def _inline(operations: list[Operation]) -> list[Operation]:
+    """Folds each assign into the create or update of the same object (or makes it an update)."""
+    folded: list[Operation] = []
+    for operation in operations:
+        if operation.action != ASSIGN:
+            folded.append(operation)
+            continue
+        writes = [op for op in folded if op.action in (CREATE, UPDATE) and op.identity == operation.identity]
+        if writes:
+            write = writes[-1]
+            folded[folded.index(write)] = replace(
+                write, assignments=operation.assignments,
+                before=None if write.before is None else {**write.before, **operation.before},
+                after={**write.after, **operation.after})
+        else:
+            folded.append(replace(operation, action=UPDATE))
+    return folded
+
+
+def _delete(current: Actual) -> Operation:
+    return Operation(DELETE, current.kind, current.name, current.id, dict(current.body), None,
+                     variant=current.variant, container=current.container, current=current)
+
+
+def _remove(current: Actual, result: Plan) -> None:
+    if current.owned:
+        result.operations.append(_delete(current))
+    else:
+        result.warnings.append(f"{current.identity} ({current.id}) was not created by this collection; left in place")
+
+
+# Vendors ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a vendor can do, declared once, so that the engine refuses the rest before any request."""
+
+    vendor: str
+    modules: frozenset[str]
+    assignments: str = ASSIGN_ACTION
+    device_actions: frozenset[str] = frozenset()
+    lagging_listings: bool = False
+    # module -> why the vendor cannot serve it and what to use instead
+    refusals: Mapping[str, str] = field(default_factory=dict)
+
+    def require(self, module: str) -> None:
+        if module not in self.modules:
+            reason = self.refusals.get(module, f"{self.vendor} has no equivalent")
+            raise Unsupported(f"mattermost.emm.{module} cannot run against {self.vendor}: {reason}; nothing was sent")
+
+    def require_device_action(self, action: str) -> None:
+        if action not in self.device_actions:
+            offered = ", ".join(sorted(self.device_actions)) or "none"
+            raise Unsupported(f"{self.vendor} offers no {action!r} device action (it offers: {offered}); "
+                              "nothing was sent")
+
+
+class Tenant(Protocol):
+    """A vendor's tenant I/O as the engine drives it."""
+
+    capabilities: Capabilities
+
+    def list(self, kind: str) -> list[Actual]:
+        """Every object of a neutral kind, in comparable form (cached until `forget`)."""
+
+    def forget(self, kind: str) -> None:
+        """Drops what `list` read of a kind: the next `list` reads the tenant again."""
+
+    def send(self, action: str, operations: Sequence[Operation], created: Mapping[Identity, str],
+             work: Plan) -> list[str | None]:
+        """Sends one phase of `work` (all its operations of `action`), returning each operation's
+        object id. Raises TransportError when an answer was lost after the request left."""
+
+
+@dataclass(frozen=True)
+class Wishes:
+    """What a vendor makes of a module's spec: the objects wanted, and notes for the user."""
+
+    desired: list[Desired]
+    warnings: list[str] = field(default_factory=list)
+
+
+class Vendor(Tenant, Protocol):
+    """A vendor room's face: its tenant I/O, and its codec from specs to wishes."""
+
+    def desired_apps(self, spec: Any) -> Wishes: ...
+
+    def desired_app_configs(self, specs: Sequence[Any], check_mode: bool) -> Wishes: ...
+
+    def desired_device_profiles(self, spec: Any) -> Wishes: ...
+
+    def desired_app_protection(self, spec: Any) -> Wishes: ...
+
+    def select_devices(self, spec: Any) -> list[dict[str, Any]]: ...
+
+    def device_action(self, spec: Any, devices: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+
+    def inventory(self, app_ids: Sequence[str]) -> dict[str, Any]: ...
+
+    def per_app_vpn_name(self, profile_name: str) -> str | None:
+        """The name of the device profile object an app's assignment binds its per-app VPN to,
+        None where the vendor binds it another way."""
+
+
+@dataclass
+class Provider:
+    """What modules talk to: one vendor's tenant behind the engine's flow and safety rules."""
+
+    vendor: Vendor
+    settle_seconds: float = 10
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    @property
+    def tenant(self) -> Vendor:
+        return self.vendor
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.vendor.capabilities
+
+    # Planning -------------------------------------------------------------------------------
+
+    def plan_apps(self, spec: Any) -> Plan:
+        self.capabilities.require(APP)
+        return self._plan(self.vendor.desired_apps(spec), purge=spec.purge_assignments)
+
+    def plan_app_configs(self, specs: Sequence[Any], purge_assignments: bool = False,
+                         check_mode: bool = False) -> Plan:
+        self.capabilities.require(APP_CONFIG)
+        return self._plan(self.vendor.desired_app_configs(specs, check_mode), purge=purge_assignments)
+
+    def plan_device_profiles(self, spec: Any) -> Plan:
+        self.capabilities.require(DEVICE_PROFILE)
+        return self._plan(self.vendor.desired_device_profiles(spec))
+
+    def plan_app_protection(self, spec: Any) -> Plan:
+        self.capabilities.require(APP_PROTECTION)
+        return self._plan(self.vendor.desired_app_protection(spec))
+
+    def _plan(self, wishes: Wishes, purge: bool = False) -> Plan:
+        kinds = sorted({wish.kind for wish in wishes.desired})
+        actual = [item for kind in kinds for item in self.vendor.list(kind)]
+        result = plan(wishes.desired, actual, purge_assignments=purge, assignments=self.capabilities.assignments)
+        result.warnings.extend(wishes.warnings)
+        return result
+
+    # Devices and reading back -----------------------------------------------------------------
+
+    def select_devices(self, spec: Any) -> list[dict[str, Any]]:
+        self.capabilities.require("device_action")
+        self.capabilities.require_device_action(spec.action)
+        return self.vendor.select_devices(spec)
+
+    def device_action(self, spec: Any, devices: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        if len(devices) > spec.max_devices:  # the cap holds whoever selected the devices
+            raise ProviderError(f"{len(devices)} devices exceed max_devices={spec.max_devices}; nothing was sent")
+        return self.vendor.device_action(spec, devices)
+
+    def inventory(self, app_ids: Sequence[str] | None = None) -> dict[str, Any]:
+        """Everything the tenant holds of Mattermost's apps (all known app ids by default)."""
+        self.capabilities.require("emm_info")
+        return self.vendor.inventory() if app_ids is None else self.vendor.inventory(app_ids)
+
+    # Applying -------------------------------------------------------------------------------
+
+    def apply(self, work: Plan) -> list[dict[str, Any]]:
+        """Replaced objects are deleted first, then creates (their ids feed what follows),
+        updates, assignments and the other deletes."""
+        replacing = {op.identity for op in work.operations if op.action == CREATE}
+        deleted_ids = {op.id for op in work.operations if op.action == DELETE}
+        first = [op for op in work.operations if op.action == DELETE and op.identity in replacing]
+        created: dict[Identity, str] = {}
+        self._send(DELETE, first, created, work)
+        created.update(self._create([op for op in work.operations if op.action == CREATE], work, deleted_ids))
+        for action in (UPDATE, ASSIGN):
+            self._send(action, [op for op in work.operations if op.action == action], created, work)
+        self._send(DELETE, [op for op in work.operations if op.action == DELETE and op not in first], created, work)
+        for kind in {op.kind for op in work.operations}:  # what was read before is stale now
+            self.tenant.forget(kind)
+        return [
+            {"action": op.action, "kind": op.kind, "name": op.name, "type": op.variant,
+             "id": op.id or created.get(op.identity)}
+            for op in work.operations
+        ]
+
+    def _send(self, action: str, operations: list[Operation], created: Mapping[Identity, str], work: Plan) -> list:
+        return self.tenant.send(action, operations, created, work)
+
+    def _create(self, operations: list[Operation], work: Plan, deleted_ids: set) -> dict[Identity, str]:
+        if not operations:
+            return {}
+        try:
+            ids = self._send(CREATE, operations, {}, work)
+        except TransportError:
+            return self._recover(operations, work, deleted_ids)
+        created = {op.identity: object_id for op, object_id in zip(operations, ids)}
+        if self.capabilities.lagging_listings:  # wait, so that the next run finds them
+            self._find(operations, deleted_ids)
+        return created
+
+    def _recover(self, operations: list[Operation], work: Plan, deleted_ids: set) -> dict[Identity, str]:
+        """The creates got no answer: some objects may exist now. Look before creating again, so
+        a lost answer never leaves a duplicate."""
+        found = self._find(operations, deleted_ids)
+        missing = [op for op in operations if op.identity not in found]
+        if missing:
+            ids = self._send(CREATE, missing, found, work)
+            found.update({op.identity: object_id for op, object_id in zip(missing, ids)})
+        return found
+
+    def _find(self, operations: Sequence[Operation], deleted_ids: set) -> dict[Identity, str]:
+        """The ids of the objects `operations` create, as the tenant lists them. An object this
+        plan deletes is never one of them, even when it still carries the name."""
+        wanted = {op.identity for op in operations}
+        kinds = {identity.kind for identity in wanted}
+
+        def forget() -> None:
+            for kind in kinds:
+                self.tenant.forget(kind)
+
+        def look() -> dict[Identity, str]:
+            items = (item for kind in kinds for item in self.tenant.list(kind))
+            return {item.identity: item.id for item in items if item.identity in wanted and item.id not in deleted_ids}
+
+        forget()  # what was listed while planning predates the creates
+        return settle(look, lambda found: len(found) == len(wanted), self.settle_seconds, refresh=forget,
+                      sleep=self.sleep, clock=self.clock)
+
+
+def settle(look: Callable[[], Any], complete: Callable[[Any], bool], seconds: float, *,
+           refresh: Callable[[], None] = lambda: None, sleep: Callable[[float], None] = time.sleep,
+           clock: Callable[[], float] = time.monotonic) -> Any:
+    """`look()`, repeated for up to `seconds` until `complete` (with `refresh()` before each new
+    look): a lagging listing shows a new object only after a moment, and it must not be missed
+    or created twice."""
+    deadline = clock() + seconds
+    while True:
+        found = look()
+        if complete(found) or clock() >= deadline:
+            return found
+        sleep(1)
+        refresh()
+
+
+# Device actions ---------------------------------------------------------------------------
+
+def choose_devices(spec: Any, candidates: Sequence[dict], matches: Callable[[dict, Any], bool],
+                   nouns: tuple[str, str], describe: Callable[[dict], str]) -> list[dict]:
+    """The candidates the selectors name; fails, before anything is sent, when a selector names
+    nothing or the whole exceeds max_devices. `nouns`: what one candidate is called, what many are."""
+    one, many = nouns
+    chosen: dict[str, dict] = {}
+    for selector in spec.devices:
+        found = [item for item in candidates if matches(item, selector)]
+        if not found:
+            raise ProviderError(f"no {one} matches {selector.describe()}; nothing was sent")
+        chosen.update((item["id"], item) for item in found)
+    if len(chosen) > spec.max_devices:
+        listed = ", ".join(describe(item) for item in chosen.values())
+        raise ProviderError(f"the selection matches {len(chosen)} {many}, more than max_devices={spec.max_devices} "
+                            f"({listed}); nothing was sent: name the devices more precisely or raise max_devices")
+    return list(chosen.values())

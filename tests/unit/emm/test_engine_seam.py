@@ -1,0 +1,101 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The seam between the engine and a vendor: inline assignments, capabilities, provider settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
+    ASSIGN_INLINE,
+    CREATE,
+    UPDATE,
+    Actual,
+    Assignment,
+    Capabilities,
+    Desired,
+    Identity,
+    ProviderError,
+    Target,
+    Unsupported,
+    plan,
+)
+from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import vendor_settings
+
+GROUP_A = Assignment(Target("device_group", "1"))
+GROUP_B = Assignment(Target("device_group", "2", exclude=True))
+BODY = {"name": "Mattermost", "deployment_type": "Make Available in Self Service"}
+
+
+def record(body=BODY, assignments=(GROUP_A,)):
+    return Actual("app", "com.mattermost.rn", "7", body, assignments, owned=True)
+
+
+def test_inline_create_carries_its_assignments_in_one_write():
+    result = plan([Desired("app", "com.mattermost.rn", BODY, (GROUP_A, GROUP_B))], [], assignments=ASSIGN_INLINE)
+
+    assert [op.action for op in result.operations] == [CREATE]
+    assert result.operations[0].assignments == (GROUP_A, GROUP_B)
+    assert result.operations[0].after["assignments"] == [GROUP_B.as_dict(), GROUP_A.as_dict()]  # sorted: a stable diff
+
+
+def test_inline_change_of_scope_alone_is_an_update_of_the_object():
+    result = plan([Desired("app", "com.mattermost.rn", BODY, (GROUP_A, GROUP_B))], [record()], assignments=ASSIGN_INLINE)
+
+    [operation] = result.operations
+    assert (operation.action, operation.id, operation.assignments) == (UPDATE, "7", (GROUP_A, GROUP_B))
+    assert operation.current == record()
+
+
+def test_inline_change_of_body_and_scope_is_one_update():
+    changed = {**BODY, "deployment_type": "Install Automatically/Prompt Users to Install"}
+    result = plan([Desired("app", "com.mattermost.rn", changed, (GROUP_A, GROUP_B))], [record()], assignments=ASSIGN_INLINE)
+
+    [operation] = result.operations
+    assert operation.action == UPDATE and operation.after["deployment_type"] == changed["deployment_type"]
+    assert operation.before["assignments"] == [GROUP_A.as_dict()]
+
+
+def test_identities_in_different_containers_are_different_objects():
+    entry = Actual("app", "com.mattermost.rn", "p1/com.mattermost.rn", {"installType": "AVAILABLE"}, container="policies/p1")
+    wish = Desired("app", "com.mattermost.rn", {"installType": "AVAILABLE"}, container="policies/p2")
+
+    result = plan([wish], [entry])
+
+    assert [op.action for op in result.operations] == [CREATE]
+    assert result.ids == {Identity("app", "com.mattermost.rn", "policies/p2"): None}
+    assert result.summary() == ["create app 'com.mattermost.rn' in policies/p2"]
+
+
+def test_targets_read_the_same_as_before_and_say_what_they_are():
+    assert str(Target("group", "g1")) == "include:g1"
+    assert str(Target("device_group", "4", exclude=True)) == "exclude:4"
+    assert str(Target("all_devices")) == "include:all_devices"
+
+
+def test_a_module_the_vendor_cannot_serve_fails_saying_why():
+    capabilities = Capabilities("Jamf Pro", frozenset({"app"}), refusals={"app_protection": "Jamf has no app protection"})
+
+    with pytest.raises(Unsupported, match="app_protection cannot run against Jamf Pro: Jamf has no app protection; nothing"):
+        capabilities.require("app_protection")
+    with pytest.raises(Unsupported, match="offers no 'selective_wipe' device action"):
+        capabilities.require_device_action("selective_wipe")
+    capabilities.require("app")
+
+
+def test_a_field_of_another_vendor_is_refused_naming_the_fields_the_type_takes():
+    with pytest.raises(ProviderError, match=r"provider type offline does not take client_secret, tenant_id; it takes dest"):
+        vendor_settings({"type": "offline", "dest": "/tmp/x", "tenant_id": "t", "client_secret": "s"})
+
+
+def test_vendor_fields_fall_back_to_the_environment_that_vendors_users_know():
+    settings = vendor_settings({"type": "intune"}, environ={"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c",
+                                                            "AZURE_CLIENT_SECRET": "s"})
+
+    assert (settings["tenant_id"], settings["client_id"], settings["client_secret"], settings["cloud"]) == ("t", "c", "s", "global")
+
+
+def test_a_missing_field_names_it_and_its_environment_variable():
+    with pytest.raises(ProviderError, match=r"provider type intune needs client_secret \(or the environment variables AZURE_CLIENT_SECRET\)"):
+        vendor_settings({"type": "intune", "tenant_id": "t", "client_id": "c"}, environ={})

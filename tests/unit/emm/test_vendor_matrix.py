@@ -1,0 +1,220 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The engine's promises, proven for every vendor with one set of tests.
+
+Each vendor comes as a `Tenant`: how to reach it through the engine, how to see what was
+written, and how to plant what a colleague or a fault leaves behind. The scenario is the same
+for all: the Mattermost iOS app for two groups, and one app configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import DuplicateObjects, Provider
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
+
+from vendors import intune_provider, offline_provider
+
+CORP, BYOD = "Mattermost corporate", "Mattermost BYOD"
+APP = {"platforms": ["ios"], "assignments": [{"group": CORP}, {"group": BYOD}], "prevent_backup": True}
+CONFIG = {"name": "Mattermost", "platforms": ["ios"], "groups": [{"group": CORP}, {"group": BYOD}],
+          "config": {"serverUrl": "https://chat.example.com", "inAppPinCode": True}}
+
+
+@dataclass
+class Tenant:
+    """One vendor's tenant as the tests see it."""
+
+    vendor: str
+    provider: Callable[[], Provider]
+    writes: Callable[[], list]
+    objects: Callable[[str], list[dict]]  # neutral kind -> the tenant's raw objects of that kind
+    plant_twin: Callable[[str], None]  # a second object carrying the app configuration's name
+    disown: Callable[[], None]  # the app configurations lose the ownership marker, as a console edit does
+    secret: str | None = None
+    faults: Any = None  # the emulator, where faults can be injected
+    create_path: str = ""
+    notes: dict = field(default_factory=dict)
+
+
+def app_spec(**changes) -> AppSpec:
+    return parse(AppSpec, {**APP, **changes})
+
+
+def config_specs(**changes) -> list[AppConfigSpec]:
+    return [AppConfigSpec.from_input({**CONFIG, **changes}, {})]
+
+
+def converge(tenant: Tenant, check: bool = False) -> list:
+    """One site run, each module with a fresh provider as ansible-playbook does it; the plans."""
+    plans = []
+    for make_plan in (lambda p: p.plan_apps(app_spec()), lambda p: p.plan_app_configs(config_specs(), check_mode=check)):
+        provider = tenant.provider()
+        work = make_plan(provider)
+        if not check:
+            provider.apply(work)
+        plans.append(work)
+    return plans
+
+
+# Vendors ------------------------------------------------------------------------------------
+
+GRAPH_COLLECTIONS = {kind: path.rsplit("/", 1)[-1] for kind, path in intune_objects.COLLECTION.items()}
+
+
+def intune_tenant(emulator) -> Tenant:
+    emulator.seed(groups=[{"displayName": name, "securityEnabled": True} for name in (CORP, BYOD)])
+
+    def twin(name: str) -> None:
+        raw = next(item for item in emulator.state()["mobileAppConfigurations"] if item["displayName"] == name)
+        emulator.seed(mobileAppConfigurations=[{key: value for key, value in raw.items() if key not in ("id", "assignments")}])
+
+    def disown() -> None:
+        for raw in emulator.state()["mobileAppConfigurations"]:
+            answer = emulator.graph("PATCH", f"/deviceAppManagement/mobileAppConfigurations/{raw['id']}",
+                                    {"description": "made in the console"}, version="beta")
+            assert answer.status < 300, answer.body
+
+    return Tenant(
+        "intune", lambda: intune_provider(emulator), emulator.writes,
+        lambda kind: emulator.state().get(GRAPH_COLLECTIONS[kind], []), twin, disown,
+        secret=emulator.client_secret, faults=emulator, create_path=r"^/beta/deviceAppManagement/mobileAppConfigurations$",
+    )
+
+
+def offline_tenant(dest: Path) -> Tenant:
+    def files() -> dict[str, bytes]:
+        return {str(path): path.read_bytes() for path in dest.rglob("*.json") if path.name != "plan.json"}
+
+    seen = {"files": files()}
+
+    def writes() -> list:
+        now = files()
+        changed = [name for name in set(now) | set(seen["files"]) if now.get(name) != seen["files"].get(name)]
+        return sorted(changed)
+
+    def objects(kind: str) -> list[dict]:
+        folder = dest / GRAPH_COLLECTIONS[kind]
+        return [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+
+    def twin(name: str) -> None:
+        raw = next(item for item in objects("app_config") if item["displayName"] == name)
+        (dest / GRAPH_COLLECTIONS["app_config"] / "twin.json").write_text(json.dumps({**raw, "id": "mobileAppConfigurations/twin"}))
+
+    def disown() -> None:
+        for path in (dest / GRAPH_COLLECTIONS["app_config"]).glob("*.json"):
+            path.write_text(json.dumps({**json.loads(path.read_text()), "description": "made in the console"}))
+
+    def reset_writes() -> None:
+        seen["files"] = files()
+
+    tenant = Tenant("offline", lambda: offline_provider(dest), writes, objects, twin, disown)
+    tenant.notes["reset"] = reset_writes
+    return tenant
+
+
+@pytest.fixture(params=["intune", "offline"])
+def tenant(request, emulator, tmp_path) -> Tenant:
+    return intune_tenant(emulator) if request.param == "intune" else offline_tenant(tmp_path / "tenant")
+
+
+@pytest.fixture(params=["intune"])
+def remote(request, emulator) -> Tenant:
+    """A vendor reached over HTTP: one that can fail half-way and has secrets to keep."""
+    return intune_tenant(emulator)
+
+
+def forget_writes(tenant: Tenant) -> None:
+    if tenant.faults is not None:
+        tenant.faults.clear_requests()
+    else:
+        tenant.notes["reset"]()
+
+
+# The promises ---------------------------------------------------------------------------------
+
+def test_converges_then_a_second_run_writes_nothing(tenant):
+    first = converge(tenant)
+    forget_writes(tenant)
+
+    second = converge(tenant)
+
+    assert all(plan.changed for plan in first)
+    assert [plan.operations for plan in second] == [[], []]
+    assert tenant.writes() == []
+
+
+def test_check_mode_writes_nothing_and_its_diff_shows_the_objects(tenant):
+    plans = converge(tenant, check=True)
+
+    assert tenant.writes() == []
+    after = json.loads(plans[0].diff()["after"])
+    assert list(after) == ["app/ios:com.mattermost.rn"] and json.loads(plans[0].diff()["before"]) == {}
+    assert any(label.startswith("app_config/") for label in json.loads(plans[1].diff()["after"]))
+
+
+def test_two_objects_with_one_name_fail_listing_both_ids(tenant):
+    converge(tenant)
+    tenant.plant_twin("Mattermost (iOS)")
+    with pytest.raises(DuplicateObjects) as raised:  # two objects with one name: which is ours?
+        tenant.provider().plan_app_configs(config_specs(state="absent"))
+
+    ids = [item["id"] for item in tenant.objects("app_config")]
+    assert sorted(raised.value.ids) == sorted(ids) and len(ids) == 2
+    assert all(object_id in str(raised.value) for object_id in ids)
+
+
+def test_absent_leaves_an_object_someone_else_made(tenant):
+    converge(tenant)
+    tenant.disown()
+    forget_writes(tenant)
+    provider = tenant.provider()
+
+    work = provider.plan_app_configs(config_specs(state="absent"))
+    provider.apply(work)
+
+    assert work.operations == [] and any("not created by this collection" in warning for warning in work.warnings)
+    assert tenant.writes() == [] and len(tenant.objects("app_config")) == 1
+
+
+def test_absent_removes_what_the_collection_made(tenant):
+    converge(tenant)
+    provider = tenant.provider()
+
+    provider.apply(provider.plan_app_configs(config_specs(state="absent")))
+
+    assert tenant.objects("app_config") == [] and len(tenant.objects("app")) == 1
+
+
+@pytest.mark.parametrize("fault", [{"status": 429, "retry_after": 1}, {"status": 503}, {"drop": True}])
+def test_faults_on_create_converge_without_duplicates(remote, fault):
+    tenant = remote
+    converge(tenant)  # the app
+    provider = tenant.provider()
+    for config in tenant.objects("app_config"):
+        tenant.faults.graph("DELETE", f"/deviceAppManagement/mobileAppConfigurations/{config['id']}", version="beta")
+    tenant.faults.add_fault(tenant.create_path, method="POST", count=1, **fault)
+
+    provider.apply(provider.plan_app_configs(config_specs()))
+
+    names = [item["displayName"] for item in tenant.objects("app_config")]
+    assert names == ["Mattermost (iOS)"]
+    assert tenant.provider().plan_app_configs(config_specs()).operations == []
+
+
+def test_secrets_never_appear_in_results_errors_or_logs(remote):
+    tenant = remote
+    provider = tenant.provider()
+    results = provider.apply(provider.plan_apps(app_spec()))
+    client = provider.vendor.client
+
+    seen = json.dumps(results) + "\n".join(client.log)
+    assert tenant.secret not in seen and client.log
