@@ -16,7 +16,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.xmlsafe i
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import engine, jamf
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import Provider, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppSpec, GroupTarget, parse
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppSpec, DeviceActionSpec, GroupTarget, parse
 
 SECRET = "s3cr3t-Jamf"
 CREATED = "<?xml version='1.0' encoding='UTF-8'?><mobile_device_application><id>41</id></mobile_device_application>"
@@ -166,3 +166,78 @@ def test_a_missing_or_ambiguous_group_fails_before_any_write(scripted):
 def test_bad_settings_fail_before_any_request(settings, says):
     with pytest.raises(ProviderError, match=says):
         jamf.connect(settings)
+
+
+DEVICES = {"mobile_devices": [
+    {"id": 11, "name": "Ana's iPhone", "serial_number": "F17ABC", "username": "ana", "model": "iPhone 15"},
+    {"id": 12, "name": "Ana's iPad", "serial_number": "DMQXYZ", "username": "ana", "model": "iPad Air"},
+    {"id": 13, "name": "Bo's iPhone", "serial_number": "G0BO01", "username": "bo", "model": "iPhone 14"},
+]}
+
+
+def test_a_wipe_erases_the_selected_devices_in_one_command(scripted):
+    token_answer(scripted)
+    scripted.answer(200, DEVICES)
+    scripted.answer(201, "<mobile_device_command><id>5</id></mobile_device_command>", {"Content-Type": "text/xml"})
+    provider = Provider(api_client(scripted), settle_seconds=0)
+    spec = parse(DeviceActionSpec, {"action": "wipe", "devices": [{"user": "ANA"}], "max_devices": 2})
+
+    devices = provider.select_devices(spec)
+    done = provider.device_action(spec, devices)
+
+    assert [device["id"] for device in done] == ["11", "12"] and done[0]["requested"] == "wipe"
+    assert scripted.received[-1].method == "POST"
+    assert scripted.received[-1].path == "/jamf/JSSResource/mobiledevicecommands/command/EraseDevice/id/11,12"
+
+
+def test_a_retire_unmanages_and_the_cap_holds_before_anything_is_sent(scripted):
+    token_answer(scripted)
+    scripted.answer(200, DEVICES)
+    provider = Provider(api_client(scripted), settle_seconds=0)
+
+    with pytest.raises(ProviderError, match="more than max_devices=1"):
+        provider.select_devices(parse(DeviceActionSpec, {"action": "retire", "devices": [{"user": "ana"}]}))
+    scripted.answer(200, DEVICES)
+    scripted.answer(201, "<mobile_device_command/>")
+    spec = parse(DeviceActionSpec, {"action": "retire", "devices": [{"serial_number": "g0bo01"}]})
+    provider.device_action(spec, provider.select_devices(spec))
+    assert scripted.received[-1].path == "/jamf/JSSResource/mobiledevicecommands/command/UnmanageDevice/id/13"
+
+
+@pytest.mark.parametrize(("fields", "says"), [
+    ({"action": "selective_wipe", "devices": [{"user": "ana"}]}, "offers no 'selective_wipe'"),
+    ({"action": "wipe", "devices": [{"id": "11"}], "keep_user_data": True}, "keep_user_data true has no Jamf Pro"),
+])
+def test_what_jamf_cannot_do_to_devices_is_refused_before_any_request(scripted, fields, says):
+    with pytest.raises(ProviderError, match=says):
+        Provider(api_client(scripted), settle_seconds=0).select_devices(parse(DeviceActionSpec, fields))
+    assert not scripted.received
+
+
+def app_record(preferences: str) -> dict:
+    return {"mobile_device_application": {
+        "general": {"id": 3, "name": "Mattermost", "bundle_id": "com.mattermost.rn",
+                    "deployment_type": "Make Available in Self Service", "description": "console-made"},
+        "scope": {"all_mobile_devices": False, "mobile_device_groups": [{"id": 8, "name": "Mattermost BYOD"}],
+                  "exclusions": {"mobile_device_groups": []}},
+        "app_configuration": {"preferences": preferences}}}
+
+
+def test_the_inventory_audits_the_app_records_appconfig(scripted):
+    token_answer(scripted)
+    scripted.answer(200, {"mobile_device_applications": [{"id": 3, "name": "Mattermost", "bundle_id": "com.mattermost.rn"}]})
+    scripted.answer(200, app_record("<dict><key>inAppPinCode</key><true/><key>serverUrl</key>"
+                                    "<string>https://chat.example.com</string></dict>"))
+    scripted.answer(200, {"configuration_profiles": [{"id": 5, "name": "Wi-Fi"}]})
+    scripted.answer(200, {"configuration_profile": {"general": {"id": 5, "name": "Wi-Fi", "description": "", "payloads": ""}}})
+    found = Provider(api_client(scripted), settle_seconds=0).inventory(["com.mattermost.rn"])
+
+    assert set(found) == {"apps", "app_configurations", "managed_app_configurations", "device_profiles",
+                          "app_protections", "groups"}
+    (app,) = found["apps"]
+    assert (app["id"], app["app_id"], app["owned"], app["assignments"]) == (
+        "3", "com.mattermost.rn", False, [{"target": "include:8"}])
+    (configuration,) = found["app_configurations"]
+    assert configuration["settings"] == {"inAppPinCode": "<boolean>true", "serverUrl": "https://chat.example.com"}
+    assert "inAppPinCode" in {finding["key"] for finding in configuration["findings"]}
+    assert found["device_profiles"] == [] and found["groups"] == {"8": "Mattermost BYOD"}
