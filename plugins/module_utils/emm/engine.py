@@ -43,9 +43,9 @@ APP_PROTECTION = "app_protection"
 ASSIGNMENT_FILTER = "assignment_filter"
 
 # How a vendor keeps who gets an object.
-ASSIGN_ACTION = "action"  # a write of its own that replaces the set (Graph's /assign)
-ASSIGN_INLINE = "inline"  # inside the object, written with it (Jamf's scope)
-ASSIGN_MEMBERSHIP = "membership"  # the object is an entry of a container (an Android Management policy)
+ASSIGN_ACTION = "action"  # a write of its own that replaces the whole set
+ASSIGN_INLINE = "inline"  # inside the object, written with it
+ASSIGN_MEMBERSHIP = "membership"  # the object is an entry of a container that devices follow
 
 
 class ProviderError(Exception):
