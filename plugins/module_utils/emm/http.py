@@ -6,7 +6,8 @@
 `HttpClient` sends JSON, form or raw bodies with the TLS, proxy and timeout options of
 `ansible.module_utils.urls`, adds authentication (`BearerToken`, `ClientCredentials`), retries what
 is safe to retry (429 with Retry-After, 5xx, lost connections of idempotent requests), follows
-`@odata.nextLink` paging, runs Microsoft Graph JSON batches, and replaces every registered secret
+`@odata.nextLink` paging, runs Microsoft Graph JSON batches, keeps cookies when given a jar (Jamf
+Cloud's load balancer), reads Jamf Classic's HTML error pages, and replaces every registered secret
 with "********" in errors and logs. A request that was not answered and may have been applied is
 never re-sent: the caller looks before it creates again.
 """

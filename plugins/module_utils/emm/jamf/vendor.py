@@ -125,7 +125,7 @@ class JamfVendor:
     def _read(self, kind: str, wanted) -> list[dict]:
         """The full records of a kind whose list entries are `wanted`; one deleted meanwhile is left out."""
         path, root, list_key = records.RESOURCES[kind]
-        listed = self.client.request("GET", path).body[list_key]
+        listed = self._entries(path, list_key)
         found = []
         for item in (item for item in listed if wanted(item)):
             try:
@@ -133,6 +133,13 @@ class JamfVendor:
             except NotFound:
                 continue
         return found
+
+    def _entries(self, path: str, key: str) -> list[dict]:
+        """A whole Classic list (Classic lists are never paged)."""
+        answer = self.client.request("GET", path)
+        if not isinstance(answer.body, Mapping) or not isinstance(answer.body.get(key), list):
+            raise ApiError("GET", self.client.url_for(path), answer.status, message=f"the answer has no '{key}' list")
+        return answer.body[key]
 
     def group_ids(self, targets: Iterable[GroupTarget]) -> dict[str, str]:
         """Mobile device group name -> id for every target named by name; a missing or ambiguous
@@ -217,7 +224,7 @@ class JamfVendor:
             if getattr(spec, option):
                 raise ProviderError(f"{option} true has no Jamf Pro equivalent: Jamf's {records.COMMANDS[spec.action]} "
                                     "command takes no such option; nothing was sent: leave it out")
-        devices = self.client.request("GET", records.DEVICES_PATH).body["mobile_devices"]
+        devices = self._entries(records.DEVICES_PATH, "mobile_devices")
         chosen = choose_devices(spec, devices, records.device_matches, ("mobile device", "mobile devices"),
                                 records.describe_device)
         return [records.device_summary(device) for device in chosen]
