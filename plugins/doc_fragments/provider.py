@@ -38,6 +38,9 @@ options:
       type:
         description:
           - V(intune) is Microsoft Intune through Microsoft Graph.
+          - V(jamf) is Jamf Pro through its Classic API (apps, configuration profiles, devices and
+            commands) and its Pro API (tokens, device groups). Jamf Pro manages Apple devices
+            only, and has no app protection policies.
           - V(offline) reaches no EMM. It plans exactly as V(intune) does, against a directory
             O(provider.dest) that holds one JSON file per object (the Graph body that would be
             sent, with its assignments) and C(plan.json), the operations of the last run that
@@ -45,7 +48,7 @@ options:
             C(<group:Sales>).
         type: str
         required: true
-        choices: [intune, offline]
+        choices: [intune, jamf, offline]
       tenant_id:
         description:
           - The Entra ID (Azure AD) tenant id or domain. Required for V(intune), which alone takes it.
@@ -53,15 +56,36 @@ options:
         type: str
       client_id:
         description:
-          - The application (client) id of the app registration, which needs the Graph
-            application permissions C(DeviceManagementApps.ReadWrite.All),
-            C(DeviceManagementConfiguration.ReadWrite.All) and C(Group.Read.All).
-          - If not set, the environment variable E(AZURE_CLIENT_ID) is used.
+          - For V(intune), the application (client) id of the app registration, which needs the
+            Graph application permissions C(DeviceManagementApps.ReadWrite.All),
+            C(DeviceManagementConfiguration.ReadWrite.All) and C(Group.Read.All). If not set, the
+            environment variable E(AZURE_CLIENT_ID) is used.
+          - For V(jamf), the client id of a Jamf Pro API client (give O(provider.client_id) and
+            O(provider.client_secret), or O(provider.username) and O(provider.password)). If not
+            set, the environment variable E(JAMFPRO_CLIENT_ID) is used.
         type: str
       client_secret:
         description:
-          - The client secret of the app registration. Never logged or returned.
-          - If not set, the environment variable E(AZURE_CLIENT_SECRET) is used.
+          - The client secret of the app registration (V(intune)) or of the API client (V(jamf)).
+            Never logged or returned.
+          - If not set, the environment variable E(AZURE_CLIENT_SECRET) (V(intune)) or
+            E(JAMFPRO_CLIENT_SECRET) (V(jamf)) is used.
+        type: str
+      url:
+        description:
+          - For V(jamf), required. The Jamf Pro URL, with its context path if it has one, for
+            example C(https://example.jamfcloud.com) or C(https://jamf.example.com:8443/jamf).
+          - If not set, the environment variable E(JAMFPRO_INSTANCE_FQDN) is used.
+        type: str
+      username:
+        description:
+          - For V(jamf), a Jamf Pro user account to use instead of an API client.
+          - If not set, the environment variable E(JAMFPRO_BASIC_AUTH_USERNAME) is used.
+        type: str
+      password:
+        description:
+          - The password of O(provider.username). Never logged or returned.
+          - If not set, the environment variable E(JAMFPRO_BASIC_AUTH_PASSWORD) is used.
         type: str
       cloud:
         description:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune, offline
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune, jamf, offline
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import CREATE, Provider, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import SpecError
@@ -39,6 +39,15 @@ VENDORS = {
         required=("tenant_id", "client_id", "client_secret"),
         defaults={"cloud": "global"},
     ),
+    # The environment variables of the Jamf Pro Terraform provider, which Jamf admins already set.
+    "jamf": VendorOptions(
+        connect=jamf.connect,
+        fields={"url": ("JAMFPRO_INSTANCE_FQDN",), "client_id": ("JAMFPRO_CLIENT_ID",),
+                "client_secret": ("JAMFPRO_CLIENT_SECRET",), "username": ("JAMFPRO_BASIC_AUTH_USERNAME",),
+                "password": ("JAMFPRO_BASIC_AUTH_PASSWORD",)},
+        required=("url",),
+        one_of=(("client_id", "client_secret"), ("username", "password")),
+    ),
     "offline": VendorOptions(connect=lambda settings: offline.OfflineVendor(settings["dest"]),
                              fields={"dest": ()}, required=("dest",)),
 }
@@ -55,6 +64,9 @@ PROVIDER_SPEC = dict(
         cloud=dict(type="str", choices=["global", "usgov", "usgov_dod", "china"]),
         graph_url=dict(type="str"),
         login_url=dict(type="str"),
+        url=dict(type="str"),
+        username=dict(type="str"),
+        password=dict(type="str", no_log=True),
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
         timeout=dict(type="int", default=30),
@@ -71,9 +83,11 @@ def provider_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModu
     return module
 
 
-def vendor_settings(given: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
-    """The `provider` settings for the chosen vendor type, with its environment fallbacks and
-    defaults; a field of another vendor, or a missing one, fails before any request."""
+def vendor_settings(given: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The `provider` settings for the chosen vendor type, with its environment fallbacks
+    (`environ`, by default the process's) and defaults; a field of another vendor, or a missing
+    one, fails before any request."""
+    environ = os.environ if environ is None else environ
     kind = given["type"]
     options = VENDORS[kind]
     foreign = sorted(name for name, value in given.items()

@@ -28,8 +28,8 @@ GROUP_B = Assignment(Target("device_group", "2", exclude=True))
 BODY = {"name": "Mattermost", "deployment_type": "Make Available in Self Service"}
 
 
-def record(body=BODY, assignments=(GROUP_A,)):
-    return Actual("app", "com.mattermost.rn", "7", body, assignments, owned=True)
+def record():
+    return Actual("app", "com.mattermost.rn", "7", BODY, (GROUP_A,), owned=True)
 
 
 def test_inline_create_carries_its_assignments_in_one_write():
@@ -99,3 +99,17 @@ def test_vendor_fields_fall_back_to_the_environment_that_vendors_users_know():
 def test_a_missing_field_names_it_and_its_environment_variable():
     with pytest.raises(ProviderError, match=r"provider type intune needs client_secret \(or the environment variables AZURE_CLIENT_SECRET\)"):
         vendor_settings({"type": "intune", "tenant_id": "t", "client_id": "c"}, environ={})
+
+
+def test_jamf_takes_an_api_client_or_a_user_and_its_admins_environment():
+    settings = vendor_settings({"type": "jamf"}, environ={"JAMFPRO_INSTANCE_FQDN": "https://jamf.example.com:8443/jamf",
+                                                          "JAMFPRO_CLIENT_ID": "c", "JAMFPRO_CLIENT_SECRET": "s",
+                                                          "AZURE_CLIENT_ID": "not for jamf"})
+
+    assert (settings["url"], settings["client_id"], settings["client_secret"]) == (
+        "https://jamf.example.com:8443/jamf", "c", "s")
+    with pytest.raises(ProviderError, match=r"needs client_id and client_secret or username and password"):
+        vendor_settings({"type": "jamf", "url": "https://jamf.example.com", "username": "admin"}, environ={})
+    with pytest.raises(ProviderError, match=r"provider type jamf does not take tenant_id; it takes client_id, client_secret, "
+                                            r"password, url, username"):
+        vendor_settings({"type": "jamf", "url": "https://jamf.example.com", "tenant_id": "t"}, environ={})

@@ -12,7 +12,6 @@ from collections import Counter
 
 import pytest
 
-from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import ASSIGN, DuplicateObjects, ProviderError
