@@ -561,6 +561,25 @@ def settle(look: Callable[[], Any], complete: Callable[[Any], bool], seconds: fl
         refresh()
 
 
+# Names ----------------------------------------------------------------------------------
+
+def resolve_names(names: Iterable[str], directory: Iterable[tuple[str, str]], noun: str, vendor: str) -> dict[str, str]:
+    """Name -> id for each name, from the tenant's (name, id) pairs: a missing or ambiguous name
+    fails, before anything is written, listing what it found."""
+    found: dict[str, list[str]] = {}
+    for name, object_id in directory:
+        found.setdefault(name, []).append(object_id)
+    wanted = sorted(set(names))
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise ProviderError(f"{vendor} has no {noun} named {', '.join(map(repr, missing))}; create it, or correct "
+                            "the name (names are exact)")
+    for name in wanted:
+        if len(found[name]) > 1:
+            raise DuplicateObjects(noun, name, found[name])
+    return {name: found[name][0] for name in wanted}
+
+
 # Device actions ---------------------------------------------------------------------------
 
 def choose_devices(spec: Any, candidates: Sequence[dict], matches: Callable[[dict, Any], bool],

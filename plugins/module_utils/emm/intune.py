@@ -27,13 +27,13 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     DELETE,
     Actual,
     Capabilities,
-    DuplicateObjects,
     Identity,
     Operation,
     Plan,
     ProviderError,
     Wishes,
     choose_devices,
+    resolve_names,
     settle,
 )
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import BatchRequest, ClientCredentials, HttpClient
@@ -120,21 +120,11 @@ class IntuneVendor:
 
     def group_ids(self, targets: Iterable[GroupTarget]) -> dict[str, str]:
         """Group display name -> id for every target named by display name."""
-        names = sorted({target.group for target in targets if target.group})
+        names = {target.group for target in targets if target.group}
         if not names:
             return {}
         groups = self.client.get_all(V1 + "/groups", params={"$select": "id,displayName", "$top": GROUP_PAGE})
-        found: dict[str, list[str]] = {}
-        for group in groups:
-            found.setdefault(group["displayName"], []).append(group["id"])
-        missing = [name for name in names if name not in found]
-        if missing:
-            raise ProviderError(f"no group named {', '.join(map(repr, missing))} exists in the tenant; "
-                                "create it, or correct the name (display names are exact)")
-        for name in names:
-            if len(found[name]) > 1:
-                raise DuplicateObjects("group", name, found[name])
-        return {name: found[name][0] for name in names}
+        return resolve_names(names, ((group["displayName"], group["id"]) for group in groups), "group", "the tenant")
 
     def mattermost_apps(self, app_id: str) -> dict[str, list[dict]]:
         """The tenant's catalog entries of the Mattermost app, by platform."""

@@ -16,7 +16,13 @@ import binascii
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import ERROR, WARNING, Entry, Finding
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import (
+    ERROR,
+    WARNING,
+    Entry,
+    Finding,
+    comparable_settings,
+)
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats import android, plist
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import check_entries
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import engine
@@ -275,10 +281,10 @@ def _config_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     odata_type = raw.get("@odata.type")
     fields: dict[str, Any] = {"targetedMobileApps": sorted(raw.get("targetedMobileApps") or ())}
     if odata_type == IOS_CONFIG:
-        fields["settings"] = _as_settings(ios_entries(raw))
+        fields["settings"] = comparable_settings(ios_entries(raw))
     elif odata_type == ANDROID_CONFIG:
         fields.update(packageId=raw.get("packageId"), profileApplicability=raw.get("profileApplicability"),
-                      payload=_as_settings(android_entries(raw)))
+                      payload=comparable_settings(android_entries(raw)))
     return fields
 
 
@@ -304,11 +310,6 @@ def target_apps_payload(body: Mapping[str, Any]) -> dict[str, Any]:
          "mobileAppIdentifier": {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": bundle_id}}
         for bundle_id in body["apps"]
     ]}
-
-
-def _as_settings(entries: Iterable[Entry]) -> dict[str, str]:
-    """Entries as comparable settings; a typed value stays visibly unlike its string."""
-    return {e.key: e.value if e.value_type == "string" else f"<{e.value_type}>{e.value}" for e in entries}
 
 
 _KEY_TYPES = {"stringType": "string", "booleanType": "boolean", "integerType": "integer", "realType": "real"}
@@ -668,7 +669,7 @@ def audit_configuration(raw: Mapping[str, Any]) -> dict[str, Any]:
     platform = catalog.IOS if odata_type == IOS_CONFIG else catalog.ANDROID
     entries = ios_entries(raw) if odata_type == IOS_CONFIG else android_entries(raw)
     return {"id": item.id, "type": odata_type, "display_name": item.name, "owned": item.owned,
-            "settings": _as_settings(entries), "assignments": [a.as_dict() for a in item.assignments],
+            "settings": comparable_settings(entries), "assignments": [a.as_dict() for a in item.assignments],
             "findings": [f.as_dict() for f in check_entries(entries, (platform,))]}
 
 
@@ -681,7 +682,7 @@ def audit_mam_configuration(raw: Mapping[str, Any]) -> dict[str, Any]:
         "hint": "move the keys into a managed-devices app configuration (mattermost.emm.app_config)",
     }
     return {"id": raw.get("id"), "type": raw.get("@odata.type"), "display_name": raw.get("displayName"),
-            "settings": _as_settings(entries),
+            "settings": comparable_settings(entries),
             "findings": [channel] + [f.as_dict() for f in check_entries(entries, catalog.PLATFORMS)]}
 
 

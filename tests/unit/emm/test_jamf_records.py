@@ -35,6 +35,8 @@ GROUPS = {"Mattermost corporate": "7", "Mattermost BYOD": "8"}
 
 def resolve(targets):
     return GROUPS
+
+
 IOS = ["ios"]
 
 

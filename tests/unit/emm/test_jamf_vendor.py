@@ -66,8 +66,8 @@ def test_a_user_account_gets_its_token_with_basic_and_renews_it_before_it_expire
     scripted.answer(200, [])
     vendor = jamf.connect({"url": scripted.base_url, "username": "admin", "password": SECRET})
 
-    for _ in range(3):
-        vendor.client.request("GET", "/api/v1/mobile-device-groups")
+    for attempt in range(3):
+        assert vendor.client.request("GET", "/api/v1/mobile-device-groups").status == 200, attempt
 
     paths = [request.path for request in scripted.received]
     assert paths == ["/api/v1/auth/token", "/api/v1/mobile-device-groups"] * 2 + ["/api/v1/mobile-device-groups"]

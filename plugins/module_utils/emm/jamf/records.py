@@ -238,8 +238,7 @@ def write_xml(op: Operation) -> bytes:
     """The Classic XML of a create or update. A create sends everything; an update only what
     changed: the general fields that differ, the scope when the assignments change and, for
     APP_CONFIG, only the preferences, so the rest of the record stays as it is."""
-    _, root_tag, _ = RESOURCES[op.kind]
-    root = etree.Element(root_tag)
+    root = etree.Element(RESOURCES[op.kind][1])
     fields = _changed_fields(op)
     if op.kind == APP_CONFIG and "preferences" in fields:
         configuration = etree.SubElement(root, "app_configuration")

@@ -27,13 +27,13 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     DEVICE_PROFILE,
     Actual,
     Capabilities,
-    DuplicateObjects,
     Identity,
     Operation,
     Plan,
     ProviderError,
     Wishes,
     choose_devices,
+    resolve_names,
 )
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError, HttpClient, NotFound
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.jamf import records, wishes
@@ -144,20 +144,12 @@ class JamfVendor:
     def group_ids(self, targets: Iterable[GroupTarget]) -> dict[str, str]:
         """Mobile device group name -> id for every target named by name; a missing or ambiguous
         name fails before anything is written."""
-        names = sorted({target.group for target in targets if target.group})
+        names = {target.group for target in targets if target.group}
         if not names:
             return {}
-        found: dict[str, list[str]] = {}
-        for group in self.client.request("GET", records.GROUPS_PATH).body:
-            found.setdefault(group["name"], []).append(str(group["id"]))
-        missing = [name for name in names if name not in found]
-        if missing:
-            raise ProviderError(f"Jamf Pro has no mobile device group named {', '.join(map(repr, missing))}; "
-                                "create it, or correct the name (names are exact)")
-        for name in names:
-            if len(found[name]) > 1:
-                raise DuplicateObjects("mobile device group", name, found[name])
-        return {name: found[name][0] for name in names}
+        groups = self.client.request("GET", records.GROUPS_PATH).body
+        return resolve_names(names, ((group["name"], str(group["id"])) for group in groups),
+                             "mobile device group", CAPABILITIES.vendor)
 
     # Planning ------------------------------------------------------------------------------
 
