@@ -158,7 +158,33 @@ class BearerToken:
         pass
 
 
-class ClientCredentials:
+class RenewedToken:
+    """A bearer token fetched on first use and again when it is due or after a 401. Subclasses
+    say which secrets to redact and how to fetch a token with its renewal time."""
+
+    def __init__(self, clock: Callable[[], float]):
+        self._clock = clock
+        self._token: str | None = None
+        self._renew_at: float | None = None
+
+    def secrets(self) -> Iterable[str]:
+        raise NotImplementedError
+
+    def fetch(self, client: HttpClient) -> tuple[str, float | None]:
+        raise NotImplementedError
+
+    def headers(self, client: HttpClient) -> dict[str, str]:
+        for secret in self.secrets():
+            client.add_secret(secret)
+        if self._token is None or (self._renew_at is not None and self._clock() >= self._renew_at):
+            self._token, self._renew_at = self.fetch(client)
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def invalidate(self) -> None:
+        self._token = None
+
+
+class ClientCredentials(RenewedToken):
     """The OAuth2 client-credentials grant (Entra ID; Jamf and Workspace ONE API clients).
 
     The token is cached until shortly before its `expires_in` (a tenth of its lifetime, at most a
@@ -176,25 +202,17 @@ class ClientCredentials:
         *,
         clock: Callable[[], float] = time.monotonic,
     ):
+        super().__init__(clock)
         self.token_url = token_url
         self.client_id = client_id
         self._client_secret = client_secret
         self.scope = scope
         self.extra = dict(extra or {})
-        self._clock = clock
-        self._token: str | None = None
-        self._renew_at: float | None = None
 
-    def headers(self, client: HttpClient) -> dict[str, str]:
-        client.add_secret(self._client_secret)
-        if self._token is None or (self._renew_at is not None and self._clock() >= self._renew_at):
-            self._token, self._renew_at = self._fetch(client)
-        return {"Authorization": f"Bearer {self._token}"}
+    def secrets(self) -> Iterable[str]:
+        return (self._client_secret,)
 
-    def invalidate(self) -> None:
-        self._token = None
-
-    def _fetch(self, client: HttpClient) -> tuple[str, float | None]:
+    def fetch(self, client: HttpClient) -> tuple[str, float | None]:
         form = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self._client_secret}
         if self.scope:
             form["scope"] = self.scope

@@ -12,12 +12,13 @@ from __future__ import annotations
 import base64
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import (
     ApiError,
     ClientCredentials,
     HttpClient,
+    RenewedToken,
     renewal_time,
 )
 
@@ -31,7 +32,7 @@ def api_client(base_url: str, client_id: str, client_secret: str) -> ClientCrede
     return ClientCredentials(f"{base_url}{API_CLIENT_TOKEN_PATH}", client_id, client_secret)
 
 
-class UserToken:
+class UserToken(RenewedToken):
     """A user account's bearer token: Basic authentication to /api/v1/auth/token, answered with
     ``{token, expires}`` where `expires` is a UTC time written with a trailing "Z".
 
@@ -41,26 +42,17 @@ class UserToken:
 
     def __init__(self, token_url: str, username: str, password: str, *, clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        super().__init__(clock)
         self.token_url = token_url
         self.username = username
         self._password = password
         self._basic = base64.b64encode(f"{username}:{password}".encode("utf-8")).decode("ascii")
-        self._clock = clock
         self._now = now
-        self._token: str | None = None
-        self._renew_at: float | None = None
 
-    def headers(self, client: HttpClient) -> dict[str, str]:
-        client.add_secret(self._password)
-        client.add_secret(self._basic)
-        if self._token is None or (self._renew_at is not None and self._clock() >= self._renew_at):
-            self._token, self._renew_at = self._fetch(client)
-        return {"Authorization": f"Bearer {self._token}"}
+    def secrets(self) -> Iterable[str]:
+        return (self._password, self._basic)
 
-    def invalidate(self) -> None:
-        self._token = None
-
-    def _fetch(self, client: HttpClient) -> tuple[str, float | None]:
+    def fetch(self, client: HttpClient) -> tuple[str, float | None]:
         asked_at = self._clock()
         # Asking for a token changes nothing on the server, so it is safe to repeat after a lost answer.
         answer = client.request("POST", self.token_url, headers={"Authorization": f"Basic {self._basic}"},
