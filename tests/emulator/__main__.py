@@ -4,7 +4,8 @@
 """`python3 -m tests.emulator`: run the emulator until SIGINT or SIGTERM.
 
 The first line on stdout is the base URL (Graph at {base}/v1.0 and {base}/beta, the token
-endpoint at {base}/{tenant}/oauth2/v2.0/token, the control plane at {base}/_emulator/).
+endpoint at {base}/{tenant}/oauth2/v2.0/token, Jamf Pro at {base}/jamf, the control plane at
+{base}/_emulator/).
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from .config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig, default_specs_dir
+from .config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    EmulatorConfig,
+    default_jamf_specs_dir,
+    default_specs_dir,
+)
 from .server import EmulatorServer
 
 
@@ -41,6 +48,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--specs", type=Path, default=default_specs_dir(), help="Graph descriptions folder (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--jamf-specs",
+        type=Path,
+        default=default_jamf_specs_dir(),
+        help="Jamf API descriptions folder (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--jamf-path",
+        default=defaults.jamf_path,
+        help='Jamf\'s context path; "" serves it at the server root (default: %(default)s)',
     )
     return parser
 

@@ -1,16 +1,18 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""One emulated tenant behind one base URL: the Entra token endpoint, Graph and the control plane.
+"""One emulated tenant behind one base URL: the Entra token endpoint, Graph, Jamf Pro and the
+control plane.
 
 Every API request, including each request inside a $batch, goes through `Emulator.handle_api`:
-fault injection, then the token check, then Graph, then the request log.
+fault injection, then the vendor (its token check, then its API), then the request log.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from . import control
 from .auth import TOKEN_PATH, TokenIssuer
@@ -18,6 +20,8 @@ from .config import EmulatorConfig
 from .errors import GraphError, bad_request, error_response
 from .faults import FaultBook, FaultRule
 from .graph import VERSIONS, GraphApi
+from .jamf import PREFIX as JAMF_PREFIX
+from .jamf import JamfApi
 from .protocol import DropConnection, Request, Response
 from .request_log import RequestLog
 from .schema import schema_for
@@ -38,6 +42,7 @@ class Emulator:
         self.graph = GraphApi(
             self.store, schema_for(config.specs), config.page_size, config.listing_delay, self.handle_api
         )
+        self.jamf = JamfApi(config)
 
     def handle(self, request: Request) -> Response:
         if request.path.startswith(control.CONTROL_PREFIX):
@@ -50,31 +55,54 @@ class Emulator:
         try:
             response = self._respond(request, rule)
         except DropConnection:
-            self.log.record(request, None, fault=True)
+            self.log.record(request, None, fault=True, token_request=self._is_token_request(request))
             raise
-        self.log.record(request, response, fault=rule is not None)
+        self.log.record(request, response, fault=rule is not None, token_request=self._is_token_request(request))
         return response
 
     def reset(self) -> None:
         """An empty tenant, log and fault list (issued tokens stay valid)."""
         self.store.reset()
+        self.jamf.store.reset()
         self.log.clear()
         self.faults.clear()
 
+    def expire_tokens(self) -> None:
+        """Expires every token issued so far, by every vendor."""
+        self.tokens.expire_all()
+        self.jamf.tokens.expire_all()
+
+    def state(self) -> dict[str, list[dict[str, Any]]]:
+        """Graph's collections, then Jamf's (named "jamf/...")."""
+        return {**self.store.dump(), **self.jamf.store.dump()}
+
+    def seed(self, collections: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
+        """Seeds each vendor with its collections; raises ValueError for an unknown one."""
+        jamf = {name: objects for name, objects in collections.items() if name.startswith(JAMF_PREFIX)}
+        graph = {name: objects for name, objects in collections.items() if name not in jamf}
+        return {**self.store.seed(graph), **self.jamf.store.seed(jamf)}
+
+    def _is_token_request(self, request: Request) -> bool:
+        return TOKEN_PATH.match(request.path) is not None or self.jamf.is_token_request(request.path)
+
     def _respond(self, request: Request, rule: FaultRule | None) -> Response:
+        serve, answer_error = (
+            (self.jamf.handle, self.jamf.error_response) if self.jamf.serves(request.path) else (self._route, error_response)
+        )
         try:
             if rule:
                 _inject(rule)
-            return self._route(request)
+            return serve(request)
         except GraphError as error:
-            return error_response(error, request)
+            return answer_error(error, request)
         except DropConnection:
             raise
-        except Exception:  # an emulator bug: answer like Graph's own failures, keep the traceback
+        except Exception:  # an emulator bug: answer like the vendor's own failures, keep the traceback
             LOG.exception("emulator failure on %s %s", request.method, request.path)
-            return error_response(GraphError(500, "InternalServerError", "The emulator failed."), request)
+            return answer_error(GraphError(500, "InternalServerError", "The emulator failed."), request)
 
     def _route(self, request: Request) -> Response:
+        """Graph and its token endpoint."""
         token_path = TOKEN_PATH.match(request.path)
         if token_path:
             return self.tokens.token_endpoint(request, token_path["tenant"])

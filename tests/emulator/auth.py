@@ -1,7 +1,8 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Entra ID token endpoint (client credentials) and the bearer check on Graph calls."""
+"""Bearer tokens: the book every vendor keeps, the Entra ID token endpoint (client credentials) and
+the bearer check on Graph calls."""
 
 from __future__ import annotations
 
@@ -32,16 +33,53 @@ def redacted_form(request: Request) -> dict[str, str]:
     return {name: REDACTED if name in _SECRET_FIELDS else value for name, value in fields.items()}
 
 
+class TokenBook:
+    """Opaque bearer tokens and when each expires; each vendor keeps a book of its own."""
+
+    def __init__(self, lifetime: float, clock: Callable[[], float] = time.time):
+        self.lifetime = lifetime
+        self._clock = clock
+        self._expiry: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def issue(self) -> str:
+        token = secrets.token_urlsafe(48)
+        with self._lock:
+            self._expiry[token] = self._clock() + self.lifetime
+        return token
+
+    def expiry(self, token: str) -> float | None:
+        """When `token` expires (clock seconds), None when it was never issued or is revoked."""
+        with self._lock:
+            return self._expiry.get(token)
+
+    def is_live(self, token: str) -> bool:
+        expiry = self.expiry(token)
+        return expiry is not None and expiry > self._clock()
+
+    def revoke(self, token: str) -> None:
+        with self._lock:
+            self._expiry.pop(token, None)
+
+    def expire_all(self) -> None:
+        with self._lock:
+            self._expiry = dict.fromkeys(self._expiry, 0.0)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The request's bearer token, None when it carries none."""
+    scheme, _space, token = (request.header("authorization") or "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
 class TokenIssuer:
     """Issues opaque bearer tokens to the one client it knows, and checks them on Graph calls."""
 
     def __init__(self, client_id: str, client_secret: str, lifetime: float, clock: Callable[[], float] = time.time):
         self._client_id = client_id
         self._client_secret = client_secret
-        self._lifetime = lifetime
         self._clock = clock
-        self._expiry: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._book = TokenBook(lifetime, clock)
 
     def token_endpoint(self, request: Request, tenant: str) -> Response:
         """POST {tenant}/oauth2/v2.0/token with grant_type=client_credentials, as Entra answers it."""
@@ -51,28 +89,24 @@ class TokenIssuer:
         problem = self._problem(fields, tenant)
         if problem:
             return _entra_error(*problem)
-        token = secrets.token_urlsafe(48)
-        with self._lock:
-            self._expiry[token] = self._clock() + self._lifetime
-        lifetime = int(self._lifetime)
+        token = self._book.issue()
+        lifetime = int(self._book.lifetime)
         body = {"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token}
         return Response(200, body, content_type=PLAIN_JSON)
 
     def check(self, request: Request) -> None:
         """Raises Graph's 401 unless the request carries a live token."""
-        scheme, _space, token = (request.header("authorization") or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(request)
+        if token is None:
             raise _unauthorized("Access token is empty.")
-        with self._lock:
-            expiry = self._expiry.get(token.strip())
+        expiry = self._book.expiry(token)
         if expiry is None:
             raise _unauthorized("Access token validation failure. Invalid audience.")
         if expiry <= self._clock():
             raise _unauthorized("Lifetime validation failed, the token is expired.")
 
     def expire_all(self) -> None:
-        with self._lock:
-            self._expiry = dict.fromkeys(self._expiry, 0.0)
+        self._book.expire_all()
 
     def _problem(self, fields: dict[str, str], tenant: str) -> tuple[int, str, int, str] | None:
         if "grant_type" not in fields:

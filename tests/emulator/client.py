@@ -33,7 +33,8 @@ _URL_SAFE = "/?&=$,()'@:%+"
 
 @dataclass(frozen=True)
 class HttpResult:
-    """One HTTP answer: status, headers (lower-case names) and the body parsed as JSON (None if empty)."""
+    """One HTTP answer: status, headers (lower-case names) and the body: parsed when it is JSON,
+    text otherwise (Jamf's XML and HTML), None when empty."""
 
     status: int
     headers: Mapping[str, str]
@@ -56,9 +57,14 @@ def http_request(
 
 
 def _result(status: int, headers: Any, payload: bytes) -> HttpResult:
-    return HttpResult(
-        status, {name.lower(): value for name, value in headers}, json.loads(payload) if payload else None
-    )
+    lower = {name.lower(): value for name, value in headers}
+    if not payload:
+        body = None
+    elif "json" in lower.get("content-type", "json"):
+        body = json.loads(payload)
+    else:
+        body = payload.decode("utf-8")
+    return HttpResult(status, lower, body)
 
 
 class EmulatorClient:
@@ -70,16 +76,24 @@ class EmulatorClient:
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         tenant: str = "emulator-tenant",
+        jamf_path: str = "/jamf",
     ):
         self.base_url = base_url
         self.client_id = client_id
         self.client_secret = client_secret
         self.tenant = tenant
+        self.jamf_path = jamf_path
         self._token: str | None = None
+        self._jamf_token: str | None = None
 
     @property
     def token_url(self) -> str:
         return f"{self.base_url}/{self.tenant}/oauth2/v2.0/token"
+
+    @property
+    def jamf_url(self) -> str:
+        """The Jamf Pro server URL (with its context path)."""
+        return f"{self.base_url}{self.jamf_path}"
 
     # --- control plane ------------------------------------------------------------------------
 
@@ -105,7 +119,7 @@ class EmulatorClient:
     def reset(self) -> None:
         """Empties the tenant, the request log and the fault rules."""
         self._control("POST", "reset")
-        self._token = None
+        self._token = self._jamf_token = None
 
     def add_fault(self, path: str, status: int | None = None, **options: Any) -> list[dict[str, Any]]:
         """Adds a fault rule (options: method, count, retry_after, delay, drop, code, message)."""
@@ -122,7 +136,7 @@ class EmulatorClient:
     def expire_tokens(self) -> None:
         """Expires every token issued so far (this client fetches a new one on its next call)."""
         self._control("POST", "faults", {"expire_tokens": True})
-        self._token = None
+        self._token = self._jamf_token = None
 
     # --- Entra and Graph ----------------------------------------------------------------------
 
@@ -156,6 +170,37 @@ class EmulatorClient:
         headers = {"Authorization": f"Bearer {token or self.token()}"}
         return http_request(method, f"{self.base_url}/{version}{quote(path, safe=_URL_SAFE)}", body, headers)
 
+    # --- Jamf Pro -----------------------------------------------------------------------------
+
+    def fetch_jamf_token(self, path: str = "/api/oauth/token") -> HttpResult:
+        """An API client credentials token request (`path` may also be /api/v1/oauth/token)."""
+        form = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret}
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return http_request("POST", f"{self.jamf_url}{path}", urlencode(form).encode(), headers)
+
+    def jamf_token(self) -> str:
+        """A valid Jamf access token (fetched once, then reused)."""
+        if self._jamf_token is None:
+            answer = self.fetch_jamf_token()
+            if answer.status != 200:
+                raise RuntimeError(f"Jamf token request failed: {answer.status} {answer.body}")
+            self._jamf_token = answer.body["access_token"]
+        return self._jamf_token
+
+    def jamf(
+        self, method: str, path: str, body: str | Any = None, *, json_answer: bool = True, token: str | None = None
+    ) -> HttpResult:
+        """One Jamf call, e.g. jamf("POST", "/JSSResource/mobiledevicegroups/id/0", "<mobile_device_group>...").
+
+        A str body is sent as XML (Classic writes), anything else as JSON; `json_answer` asks
+        the Classic API for JSON rather than XML. Paths are percent-encoded as graph() does."""
+        headers = {"Authorization": f"Bearer {token or self.jamf_token()}"}
+        if json_answer:
+            headers["Accept"] = "application/json"
+        if isinstance(body, str):
+            body, headers["Content-Type"] = body.encode(), "text/xml"
+        return http_request(method, f"{self.jamf_url}{quote(path, safe=_URL_SAFE)}", body, headers)
+
     def _control(self, method: str, name: str, body: Any = None) -> Any:
         answer = http_request(method, f"{self.base_url}/_emulator/{name}", body)
         if answer.status >= 400:
@@ -174,7 +219,7 @@ def run_emulator(**options: Any) -> Iterator[EmulatorClient]:
     )
     thread.start()
     try:
-        yield EmulatorClient(server.base_url, config.client_id, config.client_secret)
+        yield EmulatorClient(server.base_url, config.client_id, config.client_secret, jamf_path=config.jamf_path)
     finally:
         server.shutdown()
         server.server_close()
@@ -193,7 +238,7 @@ def run_emulator_process(**options: Any) -> Iterator[EmulatorClient]:
             base_url = process.stdout.readline().strip()
             if not base_url.startswith("http://"):
                 raise RuntimeError(f"the emulator did not print its URL first (got {base_url!r})")
-            yield EmulatorClient(base_url, config.client_id, config.client_secret)
+            yield EmulatorClient(base_url, config.client_id, config.client_secret, jamf_path=config.jamf_path)
         finally:
             process.terminate()
             process.wait(timeout=10)

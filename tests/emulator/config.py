@@ -18,6 +18,11 @@ def default_specs_dir() -> Path:
     return COLLECTION_ROOT.parent / "shared" / "specs" / "graph"
 
 
+def default_jamf_specs_dir() -> Path:
+    """Jamf's API descriptions, next to the collection checkout (../shared/specs/jamf)."""
+    return COLLECTION_ROOT.parent / "shared" / "specs" / "jamf"
+
+
 @dataclass(frozen=True)
 class EmulatorConfig:
     """How one emulator instance listens and behaves."""
@@ -30,9 +35,14 @@ class EmulatorConfig:
     listing_delay: float = 0.0
     token_lifetime: float = 3600.0
     specs: Path | None = field(default_factory=default_specs_dir)
+    jamf_specs: Path | None = field(default_factory=default_jamf_specs_dir)
+    jamf_path: str = "/jamf"
+    """Jamf's context path; "" serves it at the server root (`/api`, `/JSSResource`)."""
 
     def __post_init__(self) -> None:
         if self.page_size < 1:
             raise ValueError("page_size must be at least 1")
         if self.listing_delay < 0 or self.token_lifetime <= 0:
             raise ValueError("listing_delay must be >= 0 and token_lifetime > 0")
+        if self.jamf_path and (not self.jamf_path.startswith("/") or self.jamf_path.endswith("/")):
+            raise ValueError('jamf_path is "" or a path like "/jamf" (a leading slash, no trailing one)')

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The control plane under /_emulator/: request log, state, seed, reset and fault rules.
 
-It is not part of Graph: no token, no faults, not logged.
+It is shared by every vendor and part of none: no token, no faults, not logged.
 """
 
 from __future__ import annotations
@@ -52,14 +52,14 @@ def _clear_requests(emulator: Emulator, request: Request) -> Response:
 
 
 def _state(emulator: Emulator, request: Request) -> Response:
-    return _ok(emulator.store.dump())
+    return _ok(emulator.state())
 
 
 def _seed(emulator: Emulator, request: Request) -> Response:
     body = request.json()
     if not isinstance(body, dict) or not all(isinstance(objects, list) for objects in body.values()):
         raise ValueError('seed takes an object of collection name -> list of objects, e.g. {"groups": [...]}')
-    return _ok(emulator.store.seed(body))
+    return _ok(emulator.seed(body))
 
 
 def _reset(emulator: Emulator, request: Request) -> Response:
@@ -75,7 +75,7 @@ def _add_faults(emulator: Emulator, request: Request) -> Response:
     """Takes one rule, a list of rules, or {"expire_tokens": true}."""
     body = request.json()
     if isinstance(body, dict) and body.get("expire_tokens") is True and set(body) == {"expire_tokens"}:
-        emulator.tokens.expire_all()
+        emulator.expire_tokens()
     else:
         emulator.faults.add([FaultRule.from_json(rule) for rule in (body if isinstance(body, list) else [body])])
     return _ok({"value": emulator.faults.active()})

@@ -50,7 +50,8 @@ class Request:
 
 @dataclass
 class Response:
-    """One API response; `body` is JSON-serialisable, None for no content."""
+    """One API response; `body` is JSON-serialisable, raw bytes sent as they are (XML, HTML), or
+    None for no content."""
 
     status: int
     body: Any = None
@@ -58,4 +59,8 @@ class Response:
     content_type: str = GRAPH_JSON
 
     def payload(self) -> bytes:
-        return b"" if self.body is None else json.dumps(self.body).encode()
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        return json.dumps(self.body).encode()
