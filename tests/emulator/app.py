@@ -87,7 +87,9 @@ class Emulator:
 
     def _respond(self, request: Request, rule: FaultRule | None) -> Response:
         serve, answer_error = (
-            (self.jamf.handle, self.jamf.error_response) if self.jamf.serves(request.path) else (self._route, error_response)
+            (self.jamf.handle, self.jamf.error_response)
+            if self.jamf.serves(request.path)
+            else (self._route, error_response)
         )
         try:
             if rule:

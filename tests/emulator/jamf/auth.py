@@ -72,7 +72,10 @@ class JamfAuth:
 
     def _user_token_answer(self) -> Response:
         expires = datetime.now(timezone.utc) + timedelta(seconds=self._book.lifetime)
-        body = {"token": self._book.issue(), "expires": expires.isoformat(timespec="milliseconds").replace("+00:00", "Z")}
+        body = {
+            "token": self._book.issue(),
+            "expires": expires.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
         return Response(200, body, content_type=JSON)
 
     def _is_client(self, client_id: str, secret: str) -> bool:

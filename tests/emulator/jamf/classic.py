@@ -235,7 +235,11 @@ class ClassicApi:
         if command == "UnmanageDevice":
             for device in devices:
                 device.data["general"]["managed"] = False
-        answer = {"uuid": command_uuid, "command": command, "mobile_devices": [{"id": i, "status": None} for i in device_ids]}
+        answer = {
+            "uuid": command_uuid,
+            "command": command,
+            "mobile_devices": [{"id": i, "status": None} for i in device_ids],
+        }
         shape = {"mobile_devices": ListOf("mobile_device", {})}
         return Response(201, document(to_xml("mobile_device_command", answer, shape)), content_type=XML)
 

@@ -59,5 +59,10 @@ def classic_page(error: JamfError) -> Response:
 
 def pro_error(error: JamfError) -> Response:
     """The Pro API's error body: {"httpStatus", "errors": [{code, description, id, field}]}."""
-    cause = {"code": error.code or HTTPStatus(error.status).name, "description": error.message, "id": "0", "field": error.field}
+    cause = {
+        "code": error.code or HTTPStatus(error.status).name,
+        "description": error.message,
+        "id": "0",
+        "field": error.field,
+    }
     return Response(error.status, {"httpStatus": error.status, "errors": [cause]}, dict(error.headers), JSON)

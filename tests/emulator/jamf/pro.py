@@ -22,7 +22,9 @@ GROUPS_PATH = "/v1/mobile-device-groups"
 SEARCHES = {f"{GROUPS_PATH}/static-groups": False, f"{GROUPS_PATH}/smart-groups": True}
 """Each group search -> the `is_smart` value of the groups it finds."""
 SEARCH_FIELDS = ("groupId", "groupName", "siteId")
-_COMPARISON = re.compile(r"\s*(?P<field>\w+)\s*(?P<op>==|!=)\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^;,\"']+?)\s*(?P<sep>[;,]|$)")
+_COMPARISON = re.compile(
+    r"\s*(?P<field>\w+)\s*(?P<op>==|!=)\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^;,\"']+?)\s*(?P<sep>[;,]|$)"
+)
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 

@@ -128,7 +128,8 @@ MOBILE_DEVICE_GROUP = {
     "criteria": ListOf("criterion", {"name": "", "priority": 0, "and_or": "and", "search_type": "", "value": ""}),
     "site": _SITE,
     "mobile_devices": ListOf(
-        "mobile_device", {"id": 0, "name": "", "mac_address": "", "udid": "", "wifi_mac_address": "", "serial_number": ""}
+        "mobile_device",
+        {"id": 0, "name": "", "mac_address": "", "udid": "", "wifi_mac_address": "", "serial_number": ""},
     ),
 }
 

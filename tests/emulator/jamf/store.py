@@ -70,7 +70,8 @@ class JamfStore:
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         with self.lock:
             collections = {
-                PREFIX + name: [record.shown() for record in records.values()] for name, records in self._records.items()
+                PREFIX + name: [record.shown() for record in records.values()]
+                for name, records in self._records.items()
             }
             return {**collections, PREFIX + COMMANDS: list(self.commands)}
 

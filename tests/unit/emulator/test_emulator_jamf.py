@@ -32,8 +32,12 @@ def app_xml(name="Mattermost", groups=(), extra=""):
 
 
 def profile_xml(name="Mattermost VPN", payload_uuid="CLIENT-UUID", value="vpn.example.com", layers=1):
-    plist = {"PayloadType": "Configuration", "PayloadUUID": payload_uuid, "PayloadIdentifier": "com.example.vpn",
-             "PayloadContent": [{"PayloadType": "com.apple.vpn.managed", "RemoteAddress": value}]}
+    plist = {
+        "PayloadType": "Configuration",
+        "PayloadUUID": payload_uuid,
+        "PayloadIdentifier": "com.example.vpn",
+        "PayloadContent": [{"PayloadType": "com.apple.vpn.managed", "RemoteAddress": value}],
+    }
     payloads = plistlib.dumps(plist).decode()
     for _layer in range(layers):
         payloads = escape(payloads)
@@ -47,8 +51,15 @@ def created_id(answer):
 
 @pytest.fixture
 def groups(emulator):
-    seeded = emulator.seed(**{"jamf/mobile_device_groups": [
-        {"name": "Mattermost BYOD"}, {"name": "Mattermost Corporate"}, {"name": "All iPads", "is_smart": True}]})
+    seeded = emulator.seed(
+        **{
+            "jamf/mobile_device_groups": [
+                {"name": "Mattermost BYOD"},
+                {"name": "Mattermost Corporate"},
+                {"name": "All iPads", "is_smart": True},
+            ]
+        }
+    )
     return {group["name"]: group["id"] for group in seeded["jamf/mobile_device_groups"]}
 
 
@@ -78,8 +89,12 @@ def test_client_credentials_tokens_on_both_paths(emulator, path):
 
 def test_a_wrong_secret_gets_no_token(emulator):
     form = urlencode({"grant_type": "client_credentials", "client_id": emulator.client_id, "client_secret": "nope"})
-    answer = http_request("POST", f"{emulator.jamf_url}/api/oauth/token", form.encode(),
-                          {"Content-Type": "application/x-www-form-urlencoded"})
+    answer = http_request(
+        "POST",
+        f"{emulator.jamf_url}/api/oauth/token",
+        form.encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert answer.status == 401 and answer.body == {"error": "invalid_client"}
 
 
@@ -88,18 +103,23 @@ def basic(user, password):
 
 
 def test_user_tokens_keep_alive_and_invalidate(emulator):
-    answer = http_request("POST", f"{emulator.jamf_url}/api/v1/auth/token",
-                          headers=basic(emulator.client_id, emulator.client_secret))
+    answer = http_request(
+        "POST", f"{emulator.jamf_url}/api/v1/auth/token", headers=basic(emulator.client_id, emulator.client_secret)
+    )
     assert answer.status == 200 and set(answer.body) == {"token", "expires"}
     assert answer.body["expires"].startswith("20") and answer.body["expires"].endswith("Z")
     assert len(answer.body["expires"].split(".")[1]) == 4  # milliseconds, then Z
     token = answer.body["token"]
 
-    renewed = http_request("POST", f"{emulator.jamf_url}/api/v1/auth/keep-alive", headers={"Authorization": f"Bearer {token}"})
+    renewed = http_request(
+        "POST", f"{emulator.jamf_url}/api/v1/auth/keep-alive", headers={"Authorization": f"Bearer {token}"}
+    )
     assert renewed.status == 200 and renewed.body["token"] != token
     assert emulator.jamf("GET", GROUPS, token=token).status == 401  # keep-alive retires the old token
     new_token = renewed.body["token"]
-    gone = http_request("POST", f"{emulator.jamf_url}/api/v1/auth/invalidate-token", headers={"Authorization": f"Bearer {new_token}"})
+    gone = http_request(
+        "POST", f"{emulator.jamf_url}/api/v1/auth/invalidate-token", headers={"Authorization": f"Bearer {new_token}"}
+    )
     assert gone.status == 204
     assert emulator.jamf("GET", GROUPS, token=new_token).status == 401
 
@@ -134,17 +154,33 @@ def test_a_graph_token_is_no_jamf_token(emulator):
 
 def test_create_answers_201_with_the_id_under_the_resource_root(emulator, groups):
     answer = emulator.jamf("POST", f"{APPS}/id/0", app_xml())
-    assert answer.body == '<?xml version="1.0" encoding="UTF-8"?><mobile_device_application><id>1</id></mobile_device_application>'
+    assert (
+        answer.body
+        == '<?xml version="1.0" encoding="UTF-8"?><mobile_device_application><id>1</id></mobile_device_application>'
+    )
     assert answer.headers["content-type"].startswith("text/xml")
 
 
 def test_lists_are_flat_json_with_jamf_fields(emulator, app_id):
-    assert emulator.jamf("GET", APPS).body == {"mobile_device_applications": [{
-        "id": app_id, "name": "Mattermost", "display_name": "Mattermost", "bundle_id": "com.mattermost.rn",
-        "version": "2.0", "internal_app": False}]}
-    assert emulator.jamf("GET", GROUPS).body == {"mobile_device_groups": [
-        {"id": 1, "name": "Mattermost BYOD", "is_smart": False}, {"id": 2, "name": "Mattermost Corporate", "is_smart": False},
-        {"id": 3, "name": "All iPads", "is_smart": True}]}
+    assert emulator.jamf("GET", APPS).body == {
+        "mobile_device_applications": [
+            {
+                "id": app_id,
+                "name": "Mattermost",
+                "display_name": "Mattermost",
+                "bundle_id": "com.mattermost.rn",
+                "version": "2.0",
+                "internal_app": False,
+            }
+        ]
+    }
+    assert emulator.jamf("GET", GROUPS).body == {
+        "mobile_device_groups": [
+            {"id": 1, "name": "Mattermost BYOD", "is_smart": False},
+            {"id": 2, "name": "Mattermost Corporate", "is_smart": False},
+            {"id": 3, "name": "All iPads", "is_smart": True},
+        ]
+    }
 
 
 def test_reads_answer_xml_without_accept_json(emulator, app_id):
@@ -161,27 +197,36 @@ def test_app_lookups_subsets_and_server_derived_fields(emulator, app_id, groups)
     by_id = record(emulator, f"{APPS}/id/{app_id}")
     general = by_id["general"]
 
-    assert record(emulator, f"{APPS}/bundleid/com.mattermost.rn") == by_id == record(emulator, f"{APPS}/name/Mattermost")
+    assert (
+        record(emulator, f"{APPS}/bundleid/com.mattermost.rn") == by_id == record(emulator, f"{APPS}/name/Mattermost")
+    )
     assert set(by_id) == {"general", "scope", "self_service", "vpp", "app_configuration"}
     assert general["display_name"] == "Mattermost" and general["internal_app"] is False
     assert general["host_externally"] is True and general["external_url"] == general["itunes_store_url"]
-    assert general["itunes_country_region"] == "US" and general["deployment_type"] == "Install Automatically/Prompt Users to Install"
+    assert (
+        general["itunes_country_region"] == "US"
+        and general["deployment_type"] == "Install Automatically/Prompt Users to Install"
+    )
     assert by_id["scope"]["mobile_device_groups"] == [{"id": groups["Mattermost BYOD"], "name": "Mattermost BYOD"}]
     subset = record(emulator, f"{APPS}/id/{app_id}/subset/General&AppConfiguration")
     assert set(subset) == {"general", "app_configuration"}
 
 
 def test_put_changes_only_what_it_sends_and_a_sent_list_replaces_the_list(emulator, app_id, groups):
-    body = (f"<mobile_device_application><general><version>2.1</version><display_name>Ignored</display_name></general>"
-            f"<scope><mobile_device_groups><mobile_device_group><name>Mattermost Corporate</name></mobile_device_group>"
-            f"</mobile_device_groups></scope></mobile_device_application>")
+    body = (
+        f"<mobile_device_application><general><version>2.1</version><display_name>Ignored</display_name></general>"
+        f"<scope><mobile_device_groups><mobile_device_group><name>Mattermost Corporate</name></mobile_device_group>"
+        f"</mobile_device_groups></scope></mobile_device_application>"
+    )
     answer = emulator.jamf("PUT", f"{APPS}/id/{app_id}", body)
     app = record(emulator, f"{APPS}/id/{app_id}")
 
     assert answer.status == 201 and created_id(answer) == app_id
     assert app["general"]["version"] == "2.1" and app["general"]["bundle_id"] == "com.mattermost.rn"
     assert app["general"]["display_name"] == "Mattermost"
-    assert app["scope"]["mobile_device_groups"] == [{"id": groups["Mattermost Corporate"], "name": "Mattermost Corporate"}]
+    assert app["scope"]["mobile_device_groups"] == [
+        {"id": groups["Mattermost Corporate"], "name": "Mattermost Corporate"}
+    ]
 
 
 def test_preferences_take_the_plist_dict_as_text_less_one_trailing_newline(emulator, groups):
@@ -208,7 +253,11 @@ def test_errors_are_html_status_pages(emulator, app_id, groups):
     unknown_group = emulator.jamf("POST", f"{APPS}/id/0", app_xml("Other", groups=[999]))
 
     assert missing.status == 404 and HTML_PAGE in missing.body
-    assert duplicate.status == 409 and "<p><b>Conflict</b></p>" in duplicate.body and "<p>Error: Duplicate name</p>" in duplicate.body
+    assert (
+        duplicate.status == 409
+        and "<p><b>Conflict</b></p>" in duplicate.body
+        and "<p>Error: Duplicate name</p>" in duplicate.body
+    )
     assert unknown_group.status == 409 and "Error: Problem with mobile device group in scope" in unknown_group.body
     assert len(emulator.state()["jamf/mobile_device_applications"]) == 1
 
@@ -251,14 +300,18 @@ def test_create_rewrites_the_top_level_uuid_and_injects_jamf_keys(emulator):
     assert plist["PayloadEnabled"] is True
     assert plist["PayloadContent"] == [{"PayloadType": "com.apple.vpn.managed", "RemoteAddress": "vpn.example.com"}]
     assert general["deployment_method"] == "Install Automatically" and general["redeploy_on_update"] == "Newly Assigned"
-    assert emulator.jamf("GET", PROFILES).body == {"configuration_profiles": [{"id": profile_id, "name": "Mattermost VPN"}]}
+    assert emulator.jamf("GET", PROFILES).body == {
+        "configuration_profiles": [{"id": profile_id, "name": "Mattermost VPN"}]
+    }
 
 
 def test_an_update_with_jamfs_uuid_keeps_the_profile_and_another_uuid_makes_a_second(emulator):
     profile_id = created_id(emulator.jamf("POST", f"{PROFILES}/id/0", profile_xml()))
     jamf_uuid = profile(emulator, profile_id)[0]["uuid"]
 
-    echoed = emulator.jamf("PUT", f"{PROFILES}/id/{profile_id}", profile_xml(payload_uuid=jamf_uuid, value="vpn2.example.com"))
+    echoed = emulator.jamf(
+        "PUT", f"{PROFILES}/id/{profile_id}", profile_xml(payload_uuid=jamf_uuid, value="vpn2.example.com")
+    )
     assert echoed.status == 201 and profile(emulator, profile_id)[0]["uuid"] == jamf_uuid
     assert profile(emulator, profile_id)[1]["PayloadContent"][0]["RemoteAddress"] == "vpn2.example.com"
     assert emulator.state()["jamf/mobile_device_configuration_profiles"][0]["_emulatorPayloadUuids"] == [jamf_uuid]
@@ -266,12 +319,19 @@ def test_an_update_with_jamfs_uuid_keeps_the_profile_and_another_uuid_makes_a_se
     emulator.jamf("PUT", f"{PROFILES}/id/{profile_id}", profile_xml(payload_uuid="CLIENT-UUID"))
     general, plist = profile(emulator, profile_id)
     assert general["uuid"] == plist["PayloadUUID"] == "CLIENT-UUID"
-    assert emulator.state()["jamf/mobile_device_configuration_profiles"][0]["_emulatorPayloadUuids"] == [jamf_uuid, "CLIENT-UUID"]
+    assert emulator.state()["jamf/mobile_device_configuration_profiles"][0]["_emulatorPayloadUuids"] == [
+        jamf_uuid,
+        "CLIENT-UUID",
+    ]
 
 
 def test_a_rename_follows_into_payload_display_name(emulator):
     profile_id = created_id(emulator.jamf("POST", f"{PROFILES}/id/0", profile_xml()))
-    emulator.jamf("PUT", f"{PROFILES}/id/{profile_id}", "<configuration_profile><general><name>Renamed</name></general></configuration_profile>")
+    emulator.jamf(
+        "PUT",
+        f"{PROFILES}/id/{profile_id}",
+        "<configuration_profile><general><name>Renamed</name></general></configuration_profile>",
+    )
     assert profile(emulator, profile_id)[1]["PayloadDisplayName"] == "Renamed"
 
 
@@ -297,11 +357,15 @@ def test_pro_groups_bare_list_and_paged_searches(emulator, groups):
     assert emulator.jamf("GET", PRO_GROUPS).body == [
         {"id": 1, "name": "Mattermost BYOD", "isSmartGroup": False},
         {"id": 2, "name": "Mattermost Corporate", "isSmartGroup": False},
-        {"id": 3, "name": "All iPads", "isSmartGroup": True}]
+        {"id": 3, "name": "All iPads", "isSmartGroup": True},
+    ]
     static = emulator.jamf("GET", f"{PRO_GROUPS}/static-groups?page=1&page-size=1&sort=groupName:asc").body
     assert static["totalCount"] == 2 and [row["groupName"] for row in static["results"]] == ["Mattermost Corporate"]
     found = emulator.jamf("GET", f'{PRO_GROUPS}/static-groups?filter=groupName=="Mattermost BYOD"').body
-    assert found == {"totalCount": 1, "results": [{"groupId": "1", "groupName": "Mattermost BYOD", "siteId": "-1", "count": 0}]}
+    assert found == {
+        "totalCount": 1,
+        "results": [{"groupId": "1", "groupName": "Mattermost BYOD", "siteId": "-1", "count": 0}],
+    }
     assert emulator.jamf("GET", f"{PRO_GROUPS}/smart-groups?filter=groupName==*iPad*").body["totalCount"] == 1
     bad = emulator.jamf("GET", f"{PRO_GROUPS}/static-groups?filter=colour==red")
     assert bad.status == 400 and bad.body["errors"][0]["field"] == "filter"
@@ -322,14 +386,30 @@ def test_devices_list_and_commands(emulator):
     missing = emulator.jamf("POST", "/JSSResource/mobiledevicecommands/command/EraseDevice/id/1,9")
 
     assert rows[0]["modelDisplay"] == "iPad Pro" and rows[0]["username"] == "alice" and rows[0]["managed"] is True
-    assert set(rows[0]) >= {"id", "name", "device_name", "udid", "serial_number", "phone_number", "wifi_mac_address",
-                            "managed", "supervised", "model", "model_identifier", "modelDisplay", "username"}
+    assert set(rows[0]) >= {
+        "id",
+        "name",
+        "device_name",
+        "udid",
+        "serial_number",
+        "phone_number",
+        "wifi_mac_address",
+        "managed",
+        "supervised",
+        "model",
+        "model_identifier",
+        "modelDisplay",
+        "username",
+    }
     assert answer.status == 201
     sent = ET.fromstring(answer.body)
     assert sent.findtext("command") == "EraseDevice" and [e.text for e in sent.iter("id")] == ["1", "2"]
     assert missing.status == 404 and HTML_PAGE in missing.body
     commands = emulator.state()["jamf/mobile_device_commands"]
-    assert [(c["command"], c["mobile_device_ids"]) for c in commands] == [("EraseDevice", [1, 2]), ("UnmanageDevice", [2])]
+    assert [(c["command"], c["mobile_device_ids"]) for c in commands] == [
+        ("EraseDevice", [1, 2]),
+        ("UnmanageDevice", [2]),
+    ]
     assert record(emulator, "/JSSResource/mobiledevices/id/2")["general"]["managed"] is False
     assert unmanage.status == 201
 
@@ -359,7 +439,9 @@ def test_a_dropped_jamf_request_is_logged(emulator):
 
 def test_the_log_keeps_xml_bodies_and_never_a_secret(emulator, groups):
     emulator.jamf("POST", f"{APPS}/id/0", app_xml())
-    http_request("POST", f"{emulator.jamf_url}/api/v1/auth/token", headers=basic(emulator.client_id, emulator.client_secret))
+    http_request(
+        "POST", f"{emulator.jamf_url}/api/v1/auth/token", headers=basic(emulator.client_id, emulator.client_secret)
+    )
 
     token, write, user_token = emulator.requests()
     assert token["path"] == "/jamf/api/oauth/token" and token["write"] is False
