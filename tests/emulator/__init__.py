@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A local Microsoft Graph (Intune) emulator for tests: real HTTP on 127.0.0.1.
+"""A local EMM emulator for tests (Microsoft Graph for Intune, Jamf Pro): real HTTP on 127.0.0.1.
 
 Start it with `python3 -m tests.emulator --port 0` (it prints its base URL first), with
 `run_emulator()` in-process, or through the `emulator` pytest fixture. See README.md.
