@@ -223,11 +223,19 @@ def test_an_appconfig_needs_the_app_record_except_in_check_mode():
 
 
 def test_an_absent_appconfig_empties_the_preferences_and_never_deletes_the_record():
-    current = records.app_actual(APP_CONFIG, record(preferences="<dict><key>a</key><string>b</string></dict>"))
+    current = records.app_actual(APP_CONFIG, record(general={"description": records.APP_DESCRIPTION},
+                                                    preferences="<dict><key>a</key><string>b</string></dict>"))
     work = wishes.app_config_wishes([config_spec(state="absent")], resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
     (update,) = engine.plan(work.desired, [current], assignments=engine.ASSIGN_INLINE).operations
     assert update.action == engine.UPDATE
     assert written(update).findtext("app_configuration/preferences") in (None, "")
+
+
+def test_an_absent_appconfig_leaves_a_colleagues_record_as_it_is():
+    current = records.app_actual(APP_CONFIG, record(preferences="<dict><key>a</key><string>b</string></dict>"))
+    work = wishes.app_config_wishes([config_spec(state="absent")], resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
+
+    assert work.desired == [] and "not created by this collection" in work.warnings[0]
 
 
 @pytest.mark.parametrize(("fields", "says"), [

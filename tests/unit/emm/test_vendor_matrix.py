@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import pytest
 
-from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects, jamf
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import DuplicateObjects, Provider
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
 
@@ -36,7 +36,7 @@ class Tenant:
     vendor: str
     provider: Callable[[], Provider]
     writes: Callable[[], list]
-    objects: Callable[[str], list[dict]]  # neutral kind -> the tenant's raw objects of that kind
+    objects: Callable[[str], list[dict]]  # neutral kind -> the tenant's objects of that kind, as {"id", "name"}
     plant_twin: Callable[[str], None]  # a second object carrying the app configuration's name
     disown: Callable[[], None]  # the app configurations lose the ownership marker, as a console edit does
     secret: str | None = None
@@ -85,7 +85,8 @@ def intune_tenant(emulator) -> Tenant:
 
     return Tenant(
         "intune", lambda: intune_provider(emulator), emulator.writes,
-        lambda kind: emulator.state().get(GRAPH_COLLECTIONS[kind], []), twin, disown,
+        lambda kind: [_named(raw["id"], raw["displayName"]) for raw in emulator.state().get(GRAPH_COLLECTIONS[kind], [])],
+        twin, disown,
         secret=emulator.client_secret, faults=emulator, create_path=r"^/beta/deviceAppManagement/mobileAppConfigurations$",
     )
 
@@ -101,12 +102,15 @@ def offline_tenant(dest: Path) -> Tenant:
         changed = [name for name in set(now) | set(seen["files"]) if now.get(name) != seen["files"].get(name)]
         return sorted(changed)
 
-    def objects(kind: str) -> list[dict]:
+    def documents(kind: str) -> list[dict]:
         folder = dest / GRAPH_COLLECTIONS[kind]
         return [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))] if folder.is_dir() else []
 
+    def objects(kind: str) -> list[dict]:
+        return [_named(raw["id"], raw["displayName"]) for raw in documents(kind)]
+
     def twin(name: str) -> None:
-        raw = next(item for item in objects("app_config") if item["displayName"] == name)
+        raw = next(item for item in documents("app_config") if item["displayName"] == name)
         (dest / GRAPH_COLLECTIONS["app_config"] / "twin.json").write_text(json.dumps({**raw, "id": "mobileAppConfigurations/twin"}))
 
     def disown() -> None:
@@ -121,15 +125,59 @@ def offline_tenant(dest: Path) -> Tenant:
     return tenant
 
 
-@pytest.fixture(params=["intune", "offline"])
+JAMF_STATE = {"app": "jamf/mobile_device_applications", "app_config": "jamf/mobile_device_applications"}
+
+
+def jamf_tenant(emulator) -> Tenant:
+    """Jamf keeps the AppConfig inside the app record, so an app_config's objects are app records
+    whose preferences the collection set."""
+    emulator.seed(**{"jamf/mobile_device_groups": [{"name": name, "is_smart": False} for name in (CORP, BYOD)]})
+    settings = {"url": emulator.jamf_url, "client_id": emulator.client_id, "client_secret": emulator.client_secret}
+
+    def records(kind: str) -> list[dict]:
+        found = emulator.state().get(JAMF_STATE[kind], [])
+        if kind == "app_config":
+            return [record for record in found if (record.get("app_configuration") or {}).get("preferences")]
+        return found
+
+    def objects(kind: str) -> list[dict]:
+        return [_named(str(record["general"]["id"]), record["general"]["bundle_id"]) for record in records(kind)]
+
+    def twin(name: str) -> None:
+        record = records("app_config")[0]
+        general = {"name": "Mattermost copy", "bundle_id": record["general"]["bundle_id"],
+                   "description": record["general"]["description"]}
+        emulator.seed(**{"jamf/mobile_device_applications": [
+            {"general": general, "app_configuration": record["app_configuration"]}]})
+
+    def disown() -> None:
+        for record in records("app"):
+            answer = emulator.jamf("PUT", f"/JSSResource/mobiledeviceapplications/id/{record['general']['id']}",
+                                   "<mobile_device_application><general><description>made in the console</description>"
+                                   "</general></mobile_device_application>")
+            assert answer.status < 300, answer.body
+
+    return Tenant("jamf", lambda: Provider(jamf.connect(settings)), emulator.writes, objects, twin, disown,
+                  secret=emulator.client_secret, faults=emulator,
+                  create_path=r"^/jamf/JSSResource/mobiledeviceapplications/id/0$")
+
+
+TENANTS = {"intune": intune_tenant, "jamf": jamf_tenant}
+
+
+def _named(object_id: str, name: str) -> dict[str, str]:
+    return {"id": object_id, "name": name}
+
+
+@pytest.fixture(params=["intune", "jamf", "offline"])
 def tenant(request, emulator, tmp_path) -> Tenant:
-    return intune_tenant(emulator) if request.param == "intune" else offline_tenant(tmp_path / "tenant")
+    return offline_tenant(tmp_path / "tenant") if request.param == "offline" else TENANTS[request.param](emulator)
 
 
-@pytest.fixture(params=["intune"])
+@pytest.fixture(params=sorted(TENANTS))
 def remote(request, emulator) -> Tenant:
     """A vendor reached over HTTP: one that can fail half-way and has secrets to keep."""
-    return intune_tenant(emulator)
+    return TENANTS[request.param](emulator)
 
 
 def forget_writes(tenant: Tenant) -> None:
@@ -156,8 +204,8 @@ def test_check_mode_writes_nothing_and_its_diff_shows_the_objects(tenant):
     plans = converge(tenant, check=True)
 
     assert tenant.writes() == []
-    after = json.loads(plans[0].diff()["after"])
-    assert list(after) == ["app/ios:com.mattermost.rn"] and json.loads(plans[0].diff()["before"]) == {}
+    [label] = json.loads(plans[0].diff()["after"])
+    assert label.startswith("app/") and "com.mattermost.rn" in label and json.loads(plans[0].diff()["before"]) == {}
     assert any(label.startswith("app_config/") for label in json.loads(plans[1].diff()["after"]))
 
 
@@ -197,17 +245,14 @@ def test_absent_removes_what_the_collection_made(tenant):
 @pytest.mark.parametrize("fault", [{"status": 429, "retry_after": 1}, {"status": 503}, {"drop": True}])
 def test_faults_on_create_converge_without_duplicates(remote, fault):
     tenant = remote
-    converge(tenant)  # the app
-    provider = tenant.provider()
-    for config in tenant.objects("app_config"):
-        tenant.faults.graph("DELETE", f"/deviceAppManagement/mobileAppConfigurations/{config['id']}", version="beta")
+    tenant.faults.reset()
+    tenant = TENANTS[tenant.vendor](tenant.faults)  # an empty tenant with its groups again
     tenant.faults.add_fault(tenant.create_path, method="POST", count=1, **fault)
 
-    provider.apply(provider.plan_app_configs(config_specs()))
+    converge(tenant)
 
-    names = [item["displayName"] for item in tenant.objects("app_config")]
-    assert names == ["Mattermost (iOS)"]
-    assert tenant.provider().plan_app_configs(config_specs()).operations == []
+    assert len(tenant.objects("app")) == 1 and len(tenant.objects("app_config")) == 1
+    assert [plan.operations for plan in converge(tenant, check=True)] == [[], []]
 
 
 def test_secrets_never_appear_in_results_errors_or_logs(remote):

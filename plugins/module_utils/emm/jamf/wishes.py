@@ -83,7 +83,7 @@ def app_config_wishes(specs: Sequence[AppConfigSpec], resolve: Resolver,
     """One APP_CONFIG per app record: Jamf keeps one AppConfig in the app record, for its whole
     scope. `read_apps` gives the records by bundle id. Several present specs for one app must
     carry the same keys; their groups join the app's scope. With only absent specs for an app,
-    its preferences are emptied."""
+    its preferences are emptied, if the collection made the record."""
     present = [spec for spec in specs if spec.state == "present"]
     notes = [note for spec in present for note in _refuse_config_options(spec)]
     app_ids = sorted({spec.config.app_id for spec in specs})
@@ -99,8 +99,11 @@ def app_config_wishes(specs: Sequence[AppConfigSpec], resolve: Resolver,
                 notes.append(_missing_app(app_id, check_mode))
             assignments = records.scope(targets, group_ids) if targets else None
             desired.append(Desired(APP_CONFIG, app_id, {"preferences": settings[app_id]}, assignments))
-        elif app_id in apps:
+        elif app_id in apps and apps[app_id].owned:
             desired.append(Desired(APP_CONFIG, app_id, {"preferences": {}}))
+        elif app_id in apps:  # emptying a colleague's AppConfig would remove what the collection never made
+            notes.append(f"app record {app_id} ({apps[app_id].id}) was not created by this collection; "
+                         "its AppConfig is left in place")
     return Wishes(desired, notes)
 
 
