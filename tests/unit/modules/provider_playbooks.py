@@ -46,6 +46,12 @@ def intune_provider(emu, client_secret: str | None = None) -> dict[str, Any]:
     }
 
 
+def jamf_provider(emu, client_secret: str | None = None) -> dict[str, Any]:
+    """The `provider` option that points the modules at the emulator's Jamf Pro."""
+    return {"type": "jamf", "url": emu.jamf_url, "client_id": emu.client_id,
+            "client_secret": client_secret or emu.client_secret}
+
+
 def run_provider_playbook(
     workdir: Path,
     provider: dict[str, Any],

@@ -153,6 +153,10 @@ class JamfVendor:
 
     # Planning ------------------------------------------------------------------------------
 
+    def per_app_vpn_name(self, profile_name: str) -> None:
+        """None: no app assignment binds a per-app VPN by id in Jamf Pro (see wishes.PER_APP_VPN_BINDING)."""
+        return None
+
     def desired_apps(self, spec: AppSpec) -> Wishes:
         return Wishes([wishes.app_wish(spec, self.group_ids)])
 
