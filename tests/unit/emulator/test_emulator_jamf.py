@@ -214,9 +214,9 @@ def test_app_lookups_subsets_and_server_derived_fields(emulator, app_id, groups)
 
 def test_put_changes_only_what_it_sends_and_a_sent_list_replaces_the_list(emulator, app_id, groups):
     body = (
-        f"<mobile_device_application><general><version>2.1</version><display_name>Ignored</display_name></general>"
-        f"<scope><mobile_device_groups><mobile_device_group><name>Mattermost Corporate</name></mobile_device_group>"
-        f"</mobile_device_groups></scope></mobile_device_application>"
+        "<mobile_device_application><general><version>2.1</version><display_name>Ignored</display_name></general>"
+        "<scope><mobile_device_groups><mobile_device_group><name>Mattermost Corporate</name></mobile_device_group>"
+        "</mobile_device_groups></scope></mobile_device_application>"
     )
     answer = emulator.jamf("PUT", f"{APPS}/id/{app_id}", body)
     app = record(emulator, f"{APPS}/id/{app_id}")
