@@ -430,10 +430,6 @@ class Provider:
     clock: Callable[[], float] = time.monotonic
 
     @property
-    def tenant(self) -> Vendor:
-        return self.vendor
-
-    @property
     def capabilities(self) -> Capabilities:
         return self.vendor.capabilities
 
@@ -489,27 +485,24 @@ class Provider:
         deleted_ids = {op.id for op in work.operations if op.action == DELETE}
         first = [op for op in work.operations if op.action == DELETE and op.identity in replacing]
         created: dict[Identity, str] = {}
-        self._send(DELETE, first, created, work)
+        self.vendor.send(DELETE, first, created, work)
         created.update(self._create([op for op in work.operations if op.action == CREATE], work, deleted_ids))
         for action in (UPDATE, ASSIGN):
-            self._send(action, [op for op in work.operations if op.action == action], created, work)
-        self._send(DELETE, [op for op in work.operations if op.action == DELETE and op not in first], created, work)
+            self.vendor.send(action, [op for op in work.operations if op.action == action], created, work)
+        self.vendor.send(DELETE, [op for op in work.operations if op.action == DELETE and op not in first], created, work)
         for kind in {op.kind for op in work.operations}:  # what was read before is stale now
-            self.tenant.forget(kind)
+            self.vendor.forget(kind)
         return [
             {"action": op.action, "kind": op.kind, "name": op.name, "type": op.variant,
              "id": op.id or created.get(op.identity)}
             for op in work.operations
         ]
 
-    def _send(self, action: str, operations: list[Operation], created: Mapping[Identity, str], work: Plan) -> list:
-        return self.tenant.send(action, operations, created, work)
-
     def _create(self, operations: list[Operation], work: Plan, deleted_ids: set) -> dict[Identity, str]:
         if not operations:
             return {}
         try:
-            ids = self._send(CREATE, operations, {}, work)
+            ids = self.vendor.send(CREATE, operations, {}, work)
         except TransportError:
             return self._recover(operations, work, deleted_ids)
         created = {op.identity: object_id for op, object_id in zip(operations, ids)}
@@ -523,7 +516,7 @@ class Provider:
         found = self._find(operations, deleted_ids)
         missing = [op for op in operations if op.identity not in found]
         if missing:
-            ids = self._send(CREATE, missing, found, work)
+            ids = self.vendor.send(CREATE, missing, found, work)
             found.update({op.identity: object_id for op, object_id in zip(missing, ids)})
         return found
 
@@ -535,10 +528,10 @@ class Provider:
 
         def forget() -> None:
             for kind in kinds:
-                self.tenant.forget(kind)
+                self.vendor.forget(kind)
 
         def look() -> dict[Identity, str]:
-            items = (item for kind in kinds for item in self.tenant.list(kind))
+            items = (item for kind in kinds for item in self.vendor.list(kind))
             return {item.identity: item.id for item in items if item.identity in wanted and item.id not in deleted_ids}
 
         forget()  # what was listed while planning predates the creates
