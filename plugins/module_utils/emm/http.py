@@ -312,11 +312,24 @@ class _NoAnswer(Exception):
         super().__init__(self.description)
         # Refused or unresolvable: nothing reached the server, so even a POST may be sent again.
         self.unsent = isinstance(cause, (ConnectionRefusedError, socket.gaierror))
-        # A rejected certificate stays rejected: trying again would only delay the error.
-        self.permanent = isinstance(cause, ssl.SSLCertVerificationError)
+        # Why trying again would only delay the error: a refused connection or an unknown host
+        # name is a wrong URL (or a stopped service) far more often than a blip, and a rejected
+        # certificate stays rejected.
+        self.permanent = _permanent_reason(cause)
 
     def may_resend(self, idempotent: bool) -> bool:
         return not self.permanent and (idempotent or self.unsent)
+
+
+def _permanent_reason(cause: BaseException) -> str:
+    """Why a failure to connect is not retried, or "" when it may be transient."""
+    if isinstance(cause, ConnectionRefusedError):
+        return "nothing accepts connections there: check the URL and that the service runs"
+    if isinstance(cause, socket.gaierror) and cause.errno == socket.EAI_NONAME:
+        return "the host name is unknown: check the URL"
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return "the certificate is not trusted: give the CA with ca_path"
+    return ""
 
 
 class _RetryBudget:
@@ -534,7 +547,7 @@ class HttpClient:
         if failure.may_resend(idempotent):
             detail = f"after {attempts} attempt{'s' if attempts > 1 else ''}"
         elif failure.permanent:
-            detail = "not retried"
+            detail = f"not retried: {failure.permanent}"
         else:
             detail = "not re-sent, as the server may have applied it"
         return TransportError(method, self.redact(url), message=self.redact(f"{failure.description} ({detail})"))

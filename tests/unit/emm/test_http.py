@@ -296,17 +296,17 @@ def test_a_get_that_timed_out_is_retried(emulator, graph):
     assert len(wait_for_log(emulator, "/v1.0/groups", 2)) == 2
 
 
-def test_a_refused_connection_is_retried_even_for_a_post(waits):
+def test_a_refused_connection_fails_at_once_saying_to_check_the_url(waits):
     url = f"http://127.0.0.1:{closed_port()}"
     client = HttpClient(url, sleep=waits.append, retry=RetryPolicy(attempts=3), use_proxy=False)
 
     with pytest.raises(TransportError) as caught:
-        client.request("POST", "/things", json={"name": "x"})
+        client.request("GET", "/things")
 
     assert "ConnectionRefusedError" in str(caught.value)
-    assert "after 3 attempts" in str(caught.value)
-    assert len(waits) == 2
-    assert client.stats["requests"] == 3
+    assert "not retried" in str(caught.value) and "check the URL" in str(caught.value)
+    assert waits == []
+    assert client.stats["requests"] == 1
 
 
 # --- errors -----------------------------------------------------------------------------------
