@@ -148,6 +148,11 @@ GROUPS_OPTION = dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, de
                      mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")])
 
 
+def served_platforms(params: Mapping[str, Any], provider: Provider) -> dict[str, Any]:
+    """The module's parameters, with `platforms` left out meaning every platform the provider serves."""
+    return dict(params, platforms=params["platforms"] or list(provider.capabilities.platforms))
+
+
 def apply_plan(module: AnsibleModule, provider, plan) -> dict[str, Any]:
     """Apply `plan` unless in check mode; the result every reconciling module returns."""
     results = [] if module.check_mode or not plan.changed else provider.apply(plan)

@@ -34,11 +34,12 @@ attributes:
     description: Shows the app entries and their assignments before and after.
 options:
   platforms:
-    description: The platforms whose app entry to manage.
+    description:
+      - The platforms whose app entry to manage.
+      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for Jamf Pro.
     type: list
     elements: str
     choices: [ios, android]
-    default: [ios, android]
   app_id:
     description: The app, V(com.mattermost.rn) or the beta app V(com.mattermost.rnbeta).
     type: str
@@ -157,6 +158,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
     apply_plan,
     provider_module,
     run,
+    served_platforms,
 )
 
 SPEC_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignments", "prevent_backup",
@@ -166,7 +168,7 @@ SPEC_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignme
 def main() -> None:
     module = provider_module(
         dict(
-            platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
+            platforms=dict(type="list", elements="str", choices=["ios", "android"]),
             app_id=dict(type="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"], default="com.mattermost.rn"),
             display_name=dict(type="str", default="Mattermost"),
             app_store_url=dict(type="str", default="https://apps.apple.com/app/mattermost/id1257222717"),
@@ -186,7 +188,8 @@ def main() -> None:
     )
 
     def reconcile(provider) -> dict:
-        spec = parse(AppSpec, {field: module.params[field] for field in SPEC_FIELDS})
+        params = served_platforms(module.params, provider)
+        spec = parse(AppSpec, {field: params[field] for field in SPEC_FIELDS})
         return apply_plan(module, provider, provider.plan_apps(spec))
 
     run(module, reconcile)

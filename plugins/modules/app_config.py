@@ -54,11 +54,12 @@ options:
         O(mattermost.emm.appconfig#module:config). Required with O(state=present).
     type: dict
   platforms:
-    description: The platforms to configure.
+    description:
+      - The platforms to configure.
+      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for Jamf Pro.
     type: list
     elements: str
     choices: [ios, android]
-    default: [ios, android]
   app_id:
     description: The app, V(com.mattermost.rn) or the beta app V(com.mattermost.rnbeta).
     type: str
@@ -173,6 +174,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
     apply_plan,
     provider_module,
     run,
+    served_platforms,
 )
 
 ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups", "state", "intune_app_protection")
@@ -197,7 +199,7 @@ def main() -> None:
         dict(
             name=dict(type="str"),
             config=dict(type="dict"),
-            platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
+            platforms=dict(type="list", elements="str", choices=["ios", "android"]),
             app_id=dict(type="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"], default="com.mattermost.rn"),
             enrollment=dict(type="list", elements="str", choices=["company_owned", "byod", "unenrolled"],
                             default=["company_owned", "byod"]),
@@ -212,7 +214,7 @@ def main() -> None:
     )
 
     def reconcile(provider) -> dict:
-        specs = specs_from(module.params)
+        specs = specs_from(served_platforms(module.params, provider))
         findings = findings_of(specs)
         errors = [f"{f['configuration']}: {f['message']}" for f in findings if f["severity"] == "error"]
         if errors:

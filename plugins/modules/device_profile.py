@@ -57,11 +57,12 @@ options:
     type: str
     default: Mattermost
   platforms:
-    description: The platforms to generate profiles for.
+    description:
+      - The platforms to generate profiles for.
+      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for Jamf Pro.
     type: list
     elements: str
     choices: [ios, android]
-    default: [ios, android]
   enrollment:
     description: V(byod) generates the Android work profile settings, V(company_owned) the fully managed ones.
     type: list
@@ -172,6 +173,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
     apply_plan,
     provider_module,
     run,
+    served_platforms,
 )
 
 PROFILE_FIELDS = ("name", "organization", "passcode", "restrictions", "per_app_vpn", "android")
@@ -182,7 +184,7 @@ def main() -> None:
         dict(
             name=dict(type="str", required=True),
             organization=dict(type="str", default="Mattermost"),
-            platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
+            platforms=dict(type="list", elements="str", choices=["ios", "android"]),
             enrollment=dict(type="list", elements="str", choices=["company_owned", "byod"],
                             default=["company_owned", "byod"]),
             passcode=dict(type="dict", no_log=False),  # a passcode policy, not a secret
@@ -197,7 +199,7 @@ def main() -> None:
 
     def reconcile(provider) -> dict:
         profile = {field: params[field] for field in PROFILE_FIELDS if params[field] is not None}
-        spec = DeviceProfileSpec.from_input(profile, platforms=params["platforms"], enrollment=params["enrollment"],
+        spec = DeviceProfileSpec.from_input(profile, platforms=served_platforms(params, provider)["platforms"], enrollment=params["enrollment"],
                                             groups=params["groups"], state=params["state"])
         result = apply_plan(module, provider, provider.plan_device_profiles(spec))
         vpn_name = provider.vendor.per_app_vpn_name(params["name"])

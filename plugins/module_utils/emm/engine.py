@@ -355,6 +355,7 @@ class Capabilities:
 
     vendor: str
     modules: frozenset[str]
+    platforms: tuple[str, ...] = ("ios", "android")  # what a module's platforms option defaults to
     assignments: str = ASSIGN_ACTION
     device_actions: frozenset[str] = frozenset()
     lagging_listings: bool = False

@@ -55,6 +55,7 @@ NO_APP_PROTECTION = (
 CAPABILITIES = Capabilities(
     vendor="Jamf Pro",
     modules=frozenset({APP, APP_CONFIG, DEVICE_PROFILE, "device_action", "emm_info"}),
+    platforms=(catalog.IOS,),
     assignments=ASSIGN_INLINE,
     device_actions=frozenset(records.COMMANDS),
     refusals={APP_PROTECTION: NO_APP_PROTECTION},

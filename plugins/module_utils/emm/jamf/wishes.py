@@ -147,8 +147,10 @@ def profile_wishes(spec: DeviceProfileSpec, resolve: Resolver) -> Wishes:
     name = spec.profile.name
     if spec.state == "absent":
         return Wishes([Desired(DEVICE_PROFILE, name, {}, present=False)])
-    if catalog.ANDROID in spec.platforms or spec.profile.android is not None:
-        raise ProviderError(f"device profile {name!r}: {APPLE_ONLY} (and leave out the android section)")
+    if catalog.ANDROID in spec.platforms:
+        raise ProviderError(f"device profile {name!r}: {APPLE_ONLY}")
     body = records.profile_body(apple.document(spec.profile))
     notes = [PER_APP_VPN_BINDING.format(name=name)] if spec.profile.per_app_vpn else []
+    if spec.profile.android is not None:
+        notes.append(f"device profile {name!r}: its android section is not used, since Jamf Pro manages Apple devices only")
     return Wishes([Desired(DEVICE_PROFILE, name, body, records.scope(spec.groups, resolve(spec.groups)))], notes)
