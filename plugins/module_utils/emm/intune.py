@@ -163,10 +163,8 @@ class IntuneVendor:
                     f"check mode: the tenant has no {platform} entry for {app_id} yet; planned against a placeholder"
                 )
             elif not apps[platform]:
-                raise ProviderError(
-                    f"the tenant has no {platform} entry for {app_id}; add it first with mattermost.emm.app"
-                    + (" (Android: approve it in Managed Google Play and sync)" if platform == catalog.ANDROID else "")
-                )
+                hint = " (Android: approve it in Managed Google Play and sync)" if platform == catalog.ANDROID else ""
+                raise ProviderError(f"the tenant has no {platform} entry for {app_id}; add it first with mattermost.emm.app{hint}")
         return apps
 
     def _settled_apps(self, app_id: str, platforms: set[str]) -> dict[str, list[dict]]:
@@ -227,8 +225,7 @@ class IntuneVendor:
             BatchRequest("POST", f"{objects.COLLECTION[op.kind]}/{op.id or created[op.identity]}/targetApps",
                          objects.target_apps_payload(op.after), idempotent=True)
             for op in work.operations
-            if op.kind in objects.TARGETS_APPS and op.action in (engine.CREATE, engine.UPDATE)
-            and (op.before or {}).get("apps") != op.after.get("apps")
+            if _changes_target_apps(op)
         ]
 
     def _send(self, requests: list[BatchRequest]):
@@ -328,6 +325,13 @@ class IntuneVendor:
             return {}
         groups = self.client.get_all(V1 + "/groups", params={"$select": "id,displayName", "$top": GROUP_PAGE})
         return {group["id"]: group["displayName"] for group in groups if group["id"] in wanted}
+
+
+def _changes_target_apps(op) -> bool:
+    """A protection policy created, or updated with other apps."""
+    if op.kind not in objects.TARGETS_APPS or op.action not in (engine.CREATE, engine.UPDATE):
+        return False
+    return (op.before or {}).get("apps") != op.after.get("apps")
 
 
 def _reached_with(registration: Mapping[str, Any], registrations: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
