@@ -24,6 +24,10 @@ class Finding:
     key: str | None = None
     hint: str | None = None
     line: int | None = None
+    # In a document holding several configurations (an export of an EMM's objects): the object
+    # concerned (its display name and id) and where in the document it sits.
+    subject: str | None = None
+    location: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -43,17 +47,28 @@ class Entry:
     value_type: str = "string"
     line: int | None = None
     variable: str | None = None
+    # Where in the document, for exports that nest configurations; not part of what the entry says.
+    location: str | None = field(default=None, compare=False)
 
 
 @dataclass
 class ParsedDocument:
-    """What a format parser makes of a document: its entries and any format-level findings."""
+    """What a format parser makes of a document: its entries and any format-level findings.
+
+    A document that holds several configurations (a Graph list, a policy with several apps, a set
+    of assignment rules) has one ParsedDocument per configuration in `parts`, each naming its
+    `subject` and `location`; `platform` is set where the object says which app reads it.
+    """
 
     format: str
     entries: list[Entry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     app_id: str | None = None
     version: int | None = None
+    subject: str | None = None
+    location: str | None = None
+    platform: str | None = None
+    parts: list[ParsedDocument] = field(default_factory=list)
 
     def settings(self) -> dict[str, str]:
         """The string entries as the app would read them (the last of duplicates wins)."""

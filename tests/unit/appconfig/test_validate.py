@@ -442,8 +442,8 @@ def test_a_managed_property_needs_exactly_one_value_field(item, words):
          '"managedProperty" must be a list'),
         ('{"managedProperty": [\n{"valueString": "a"}\n]}', None, None, 'needs a string "key"'),
         ('{"managedProperty": [\n"vendor"\n]}', None, None, 'needs a string "key"'),
-        ('["serverUrl"]', "amapi", None, "must be a JSON object, not list"),
-        ('"https://chat.example.com"', "managed_properties", None, "must be a JSON object, not str"),
+        ('["serverUrl"]', "amapi", None, "must be a JSON object, not array"),
+        ('"https://chat.example.com"', "managed_properties", None, "must be a JSON object, not string"),
     ],
 )
 def test_json_grammar_errors(text, fmt, line, words):
@@ -583,7 +583,7 @@ def test_report_counts_failure_and_serialisation():
     assert data["format"] == "plist" and data["app_id"] is None
     assert data["findings"][0] == {
         "severity": "error", "code": "wrong-case-value", "key": "inAppPinCode", "line": 2,
-        "message": report.findings[0].message, "hint": 'write "true"',
+        "message": report.findings[0].message, "hint": 'write "true"', "subject": None, "location": None,
     }
 
 

@@ -6,19 +6,24 @@
 ``managed_properties``: the Play EMM ``managedConfiguration`` object (Intune's ``payloadJson``),
 a list of ``{"key", "valueString"}`` properties. ``amapi``: the Android Management API's plain
 ``ApplicationPolicy.managedConfiguration`` object, ``{"serverUrl": "https://..."}``.
+
+``amapi_policy``: a whole Android Management ``Policy``, whose ``applications[]`` each carry a
+``managedConfiguration`` for their ``packageName``.
+
+Each reader takes the document parsed once by :mod:`jsondoc` (which knows every member's line).
 """
 
 from __future__ import annotations
 
 import json
-import re
 
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import findings
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import findings, jsondoc
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import Entry, Finding, ParsedDocument
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import encoding
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.jsondoc import JsonObject
 
 MANAGED_PROPERTIES = "managed_properties"
 AMAPI = "amapi"
+AMAPI_POLICY = "amapi_policy"
 PLATFORM = "android"
 KIND = "androidenterprise#managedConfiguration"
 
@@ -48,119 +53,139 @@ def render_amapi(settings: dict[str, str]) -> str:
     return json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
 
 
-class _Object(list):
-    """A JSON object as its (name, value) pairs in document order, duplicates kept."""
-
-    def get(self, name, default=None):
-        for key, value in reversed(self):  # the last one wins, as in every JSON reader
-            if key == name:
-                return value
-        return default
-
-
 # Checked in this order: bool is an int, and a JSON object is read as a list of pairs.
-_JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "real"), (_Object, "dict"), (list, "array"))
+_JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "real"), (JsonObject, "dict"), (list, "array"), (str, "string"))
+
+
+def load(document: str | bytes, parsed: ParsedDocument):
+    """The document's JSON, or None with the reason added to `parsed`."""
+    try:
+        return jsondoc.load(document)
+    except jsondoc.JsonError as exc:
+        parsed.findings.append(Finding(findings.ERROR, exc.code, exc.message, line=exc.line))
+        return None
 
 
 def parse_managed_properties(document: str | bytes) -> ParsedDocument:
     """The properties of a Play EMM managedConfiguration, with their value types and lines."""
     parsed = ParsedDocument(format=MANAGED_PROPERTIES)
-    text, data = _load(document, parsed)
-    if data is None:
-        return parsed
-    product = data.get("productId")
-    if isinstance(product, str):
-        parsed.app_id = product.removeprefix("app:")
-    properties = data.get("managedProperty")
-    if not isinstance(properties, list) or isinstance(properties, _Object):
-        parsed.findings.append(_grammar('"managedProperty" must be a list of {"key", "valueString"} objects'))
-        return parsed
-    lines = _lines_of(r'"key"\s*:', text)
-    for item in properties:
-        # Each "key" member takes the next '"key":' of the text; an item without one has no line.
-        keys = [name for name, _value in item if name == "key"] if isinstance(item, _Object) else []
-        line = lines[0] if keys and lines else None
-        del lines[:len(keys)]
-        entry = _property_entry(item, line, parsed)
+    data = load(document, parsed)
+    if isinstance(data, (JsonObject, list)):
+        read_managed_properties(data, parsed)
+    elif data is not None:
+        parsed.findings.append(_grammar(f"the document must be a JSON object, not {_json_type(data)}"))
+    return parsed
+
+
+def read_managed_properties(data, parsed: ParsedDocument, line: int | None = None, location: str = "$") -> None:
+    """Entries of a managedConfiguration object, or of its bare list of properties (as some
+    exports hold them). `line` stands for every line when the JSON was nested in a string."""
+    if isinstance(data, JsonObject):
+        product = data.get("productId")
+        if isinstance(product, str):
+            parsed.app_id = product.removeprefix("app:")
+        properties, location = data.get("managedProperty"), f"{location}.managedProperty"
+    else:
+        properties = data
+    if not isinstance(properties, list) or isinstance(properties, JsonObject):
+        parsed.findings.append(_grammar('"managedProperty" must be a list of {"key", "valueString"} objects', line))
+        return
+    for index, item in enumerate(properties):
+        entry = _property_entry(item, line, parsed, f"{location}[{index}]")
         if entry is not None:
             parsed.entries.append(entry)
-    return parsed
 
 
 def parse_amapi(document: str | bytes) -> ParsedDocument:
     """The members of an AMAPI managedConfiguration object (or of a whole ApplicationPolicy)."""
     parsed = ParsedDocument(format=AMAPI)
-    text, data = _load(document, parsed)
-    if data is None:
-        return parsed
-    if isinstance(data.get("managedConfiguration"), _Object):
-        parsed.app_id = data.get("packageName")
-        data = data.get("managedConfiguration")
-    seen: dict[str, int] = {}
-    for key, value in data:
-        lines = _lines_of(r'"%s"\s*:' % re.escape(json.dumps(key)[1:-1]), text)
-        occurrence = seen.get(key, 0)
-        seen[key] = occurrence + 1
-        line = lines[occurrence] if occurrence < len(lines) else None
-        parsed.entries.append(_json_entry(key, value, line))
+    data = load(document, parsed)
+    if data is not None:
+        read_amapi(data, parsed)
     return parsed
 
 
-def _load(document: str | bytes, parsed: ParsedDocument):
-    try:
-        text = encoding.text_of(document) if isinstance(document, bytes) else document.lstrip("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = exc.object[:int(exc.start)].decode(exc.encoding, "replace").count("\n") + 1
-        parsed.findings.append(Finding(
-            findings.ERROR, "malformed-json", f"the document is not {exc.encoding.upper()} text ({exc.reason})", line=line,
-        ))
-        return "", None
-    try:
-        data = json.loads(text, object_pairs_hook=_Object)
-    except json.JSONDecodeError as exc:
-        # The line is a field of the finding, not part of its message.
-        parsed.findings.append(Finding(
-            findings.ERROR, "malformed-json", f"{exc.msg} at column {exc.colno}", line=exc.lineno,
-        ))
-        return text, None
-    if not isinstance(data, _Object):
-        parsed.findings.append(_grammar(f"the document must be a JSON object, not {type(data).__name__}"))
-        return text, None
-    return text, data
+def read_amapi(data, parsed: ParsedDocument, location: str = "$") -> None:
+    if not isinstance(data, JsonObject):
+        parsed.findings.append(_grammar(f"the document must be a JSON object, not {_json_type(data)}"))
+        return
+    if isinstance(data.get("managedConfiguration"), JsonObject):
+        package = data.get("packageName")
+        parsed.app_id = package if isinstance(package, str) else None
+        data, location = data.get("managedConfiguration"), f"{location}.managedConfiguration"
+    parsed.entries.extend(_json_entry(key, value, line, location=f"{location}.{key}")
+                          for (key, value), line in zip(data, data.lines))
 
 
-def _property_entry(item, line: int | None, parsed: ParsedDocument) -> Entry | None:
-    key = item.get("key") if isinstance(item, _Object) else None
+def parse_amapi_policy(document: str | bytes) -> ParsedDocument:
+    """One part per application of an Android Management Policy."""
+    parsed = ParsedDocument(format=AMAPI_POLICY)
+    data = load(document, parsed)
+    if data is not None:
+        read_amapi_policy(data, parsed)
+    return parsed
+
+
+def read_amapi_policy(data, parsed: ParsedDocument) -> None:
+    applications = data.get("applications") if isinstance(data, JsonObject) else None
+    if not isinstance(applications, list) or isinstance(applications, JsonObject):
+        parsed.findings.append(_grammar('a Policy\'s "applications" must be a list of ApplicationPolicy objects'))
+        return
+    policy = data.get("name")
+    for index, application in enumerate(applications):
+        location = f"$.applications[{index}]"
+        if not isinstance(application, JsonObject):
+            parsed.findings.append(_grammar(f"{location} must be an ApplicationPolicy object"))
+            continue
+        package = application.get("packageName")
+        part = ParsedDocument(format=AMAPI_POLICY, app_id=package if isinstance(package, str) else None,
+                              subject=_subject(policy, package), location=location, platform=PLATFORM)
+        configuration = application.get("managedConfiguration")
+        if isinstance(configuration, JsonObject):
+            read_amapi(application, part, location)
+        elif configuration is not None:
+            part.findings.append(_grammar("managedConfiguration must be an object of key/value pairs",
+                                          application.line_of("managedConfiguration")))
+        parsed.parts.append(part)
+
+
+def _subject(policy, package) -> str:
+    app = package if isinstance(package, str) else "an application without packageName"
+    return f"{app} in policy {policy!r}" if isinstance(policy, str) else app
+
+
+def _property_entry(item, line: int | None, parsed: ParsedDocument, location: str) -> Entry | None:
+    key = item.get("key") if isinstance(item, JsonObject) else None
+    line = line or (item.line_of("key") if isinstance(item, JsonObject) else None)
     if not isinstance(key, str):
-        parsed.findings.append(_grammar('every managedProperty needs a string "key"', line))
+        parsed.findings.append(_grammar('every managedProperty needs a string "key"', line, location))
         return None
     fields = [name for name, _value in item if name in _VALUE_FIELDS]
     if len(fields) != 1:
         parsed.findings.append(Finding(
             findings.ERROR, "managed-property-grammar",
             f"property {key!r} has {len(fields)} value fields ({', '.join(fields) or 'none'}); exactly one is allowed",
-            key=key, line=line, hint='give each property one "valueString"',
+            key=key, line=line, hint='give each property one "valueString"', location=location,
         ))
         return None
     if fields[0] == "valueString":
         value = item.get("valueString")
-        return Entry(key, value if isinstance(value, str) else None, line=line)
-    return _json_entry(key, item.get(fields[0]), line, _VALUE_FIELDS[fields[0]])
+        return Entry(key, value if isinstance(value, str) else None, line=line, location=location)
+    return _json_entry(key, item.get(fields[0]), line, _VALUE_FIELDS[fields[0]], location)
 
 
-def _json_entry(key: str, value, line: int | None, value_type: str | None = None) -> Entry:
+def _json_entry(key: str, value, line: int | None, value_type: str | None = None, location: str | None = None) -> Entry:
     if isinstance(value, str):
-        return Entry(key, value, line=line)
-    kind = value_type or next((name for cls, name in _JSON_TYPES if isinstance(value, cls)), "null")
+        return Entry(key, value, line=line, location=location)
+    kind = value_type or _json_type(value)
     scalar = kind in ("boolean", "integer", "real")
     text = json.dumps(value) if scalar else None
-    return Entry(key, text, value_type=kind, line=line)
+    return Entry(key, text, value_type=kind, line=line, location=location)
 
 
-def _lines_of(pattern: str, text: str) -> list[int]:
-    """The line of each match of `pattern`, in order."""
-    return [text.count("\n", 0, match.start()) + 1 for match in re.finditer(pattern, text)]
+def _json_type(value) -> str:
+    return next((name for cls, name in _JSON_TYPES if isinstance(value, cls)), "null")
 
 
-def _grammar(message: str, line: int | None = None) -> Finding:
-    return Finding(findings.ERROR, "json-grammar", message, line=line)
+def _grammar(message: str, line: int | None = None, location: str | None = None) -> Finding:
+    return Finding(findings.ERROR, "json-grammar", message, line=line, location=location)
