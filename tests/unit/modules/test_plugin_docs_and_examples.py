@@ -21,8 +21,8 @@ PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
 EXAMPLE_SOURCES = [
     PLUGINS / "modules" / "appconfig.py",
     PLUGINS / "modules" / "appconfig_validate.py",
-    PLUGINS / "filter" / "appconfig_render.yml",
-    PLUGINS / "filter" / "appconfig_findings.yml",
+    PLUGINS / "filter" / "appconfig_render.py",
+    PLUGINS / "filter" / "appconfig_findings.py",
 ]
 PATH_OPTIONS = ("dest", "path")
 
