@@ -7,11 +7,13 @@ with check mode and diff. The only place where Ansible meets the provider layer.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune, jamf, offline
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import CREATE, Provider, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
@@ -76,10 +78,41 @@ PROVIDER_SPEC = dict(
 )
 
 
-def provider_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModule:
-    """An AnsibleModule with the shared `provider` option and the library check done."""
+PROVIDER_RULES = {
+    "provider": rules.by_ansible("a mapping of the fields below"),
+    "provider.type": rules.choices(sorted(VENDORS)),
+    "provider.tenant_id": rules.tenant(),
+    "provider.client_id": rules.text("an id"),
+    "provider.client_secret": rules.secret(),
+    "provider.cloud": rules.choices(PROVIDER_SPEC["options"]["cloud"]["choices"]),
+    "provider.graph_url": rules.endpoint_url(),
+    "provider.login_url": rules.endpoint_url(),
+    "provider.url": rules.endpoint_url(),
+    "provider.username": rules.text("a user name"),
+    "provider.password": rules.secret(),
+    "provider.validate_certs": rules.BOOLEAN,
+    "provider.ca_path": rules.existing_file(),
+    "provider.timeout": rules.integer(1, 3600, " (seconds)"),
+    "provider.settle_seconds": rules.integer(0, 600, " (seconds)"),
+    "provider.dest": rules.path(),
+}
+
+
+def provider_module(argument_spec: dict[str, Any], option_rules: Mapping[str, rules.Rule], **kwargs: Any) -> AnsibleModule:
+    """An AnsibleModule with the shared `provider` option, the library check done and every
+    option held to its rule (`option_rules`, with the provider's): a broken rule fails the
+    module before it connects."""
     module = AnsibleModule(argument_spec=dict(argument_spec, provider=PROVIDER_SPEC), supports_check_mode=True, **kwargs)
     require_libraries(module)
+    try:
+        settings = vendor_settings(module.params["provider"])
+    except ProviderError as exc:
+        module.fail_json(msg=f"{exc}; nothing was sent")
+    # A password written into a URL (here or in an environment variable) is hidden like a no_log option.
+    module.no_log_values.update(rules.url_passwords([module.params, settings]))
+    broken = rules.problems(dict(module.params, provider=settings), {**PROVIDER_RULES, **option_rules})
+    if broken:
+        module.fail_json(msg="; ".join(broken) + "; nothing was sent")
     return module
 
 
@@ -146,6 +179,34 @@ GROUP_TARGET_SPEC = dict(
 )
 GROUPS_OPTION = dict(type="list", elements="dict", options=GROUP_TARGET_SPEC, default=[],
                      mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")])
+_JAMF_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def _is_group_id(value: Any, params: Mapping[str, Any]) -> bool:
+    if params["provider"]["type"] == "jamf":
+        return isinstance(value, str) and bool(_JAMF_ID.fullmatch(value))
+    return rules.is_guid(value)
+
+
+def _group_identity(target: Mapping[str, Any]) -> str | None:
+    """A group is the same whether named once by name with exclude and once without."""
+    return target.get("group") or (target.get("group_id") or "").lower() or None
+
+
+def group_rules(option: str = "groups") -> dict[str, rules.Rule]:
+    """The rules of a list of group targets (`groups`, `assignments`)."""
+    return {
+        option: rules.items("group", unique_by=_group_identity, min_items=0),
+        f"{option}[].group": rules.text("a group's display name"),
+        f"{option}[].group_id": rules.Rule(f"{rules.GUID_TEXT} (intune, offline) or a whole number from 1 (jamf)",
+                                           _is_group_id),
+        f"{option}[].exclude": rules.BOOLEAN,
+    }
+
+
+STATE_RULE = rules.choices(["present", "absent"])
+NAME_RULE = rules.text("a name")
+PLATFORMS_RULE = rules.items("platform (ios, android)")
 
 
 def served_platforms(params: Mapping[str, Any], provider: Provider) -> dict[str, Any]:

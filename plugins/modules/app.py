@@ -152,15 +152,33 @@ api_requests:
   type: dict
 """
 
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppSpec, parse
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
     GROUP_TARGET_SPEC,
+    PLATFORMS_RULE,
+    STATE_RULE,
     apply_plan,
+    group_rules,
     provider_module,
     run,
     served_platforms,
 )
 
+RULES = {
+    "platforms": PLATFORMS_RULE,
+    "app_id": rules.choices(["com.mattermost.rn", "com.mattermost.rnbeta"]),
+    "display_name": rules.text("a name"),
+    "app_store_url": rules.https_url_on(["apps.apple.com", "itunes.apple.com"]),
+    **group_rules("assignments"),
+    "assignments[].intent": rules.choices(["required", "available", "uninstall"]),
+    "prevent_backup": rules.BOOLEAN,
+    "remove_on_unenroll": rules.BOOLEAN,
+    "removable": rules.BOOLEAN,
+    "vpn_configuration_id": rules.guid(", or an empty string (removes the VPN)", lambda value: value == ""),
+    "purge_assignments": rules.BOOLEAN,
+    "state": STATE_RULE,
+}
 SPEC_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignments", "prevent_backup",
                "remove_on_unenroll", "removable", "vpn_configuration_id", "purge_assignments", "state")
 
@@ -185,6 +203,7 @@ def main() -> None:
             purge_assignments=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
+        RULES,
     )
 
     def reconcile(provider) -> dict:

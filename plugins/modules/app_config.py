@@ -167,17 +167,40 @@ api_requests:
   sample: {"requests": 3, "GET": 2, "POST": 1, "batched": 4}
 """
 
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_model
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, SpecError
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
     GROUPS_OPTION,
+    NAME_RULE,
+    PLATFORMS_RULE,
+    STATE_RULE,
     apply_plan,
+    group_rules,
     provider_module,
     run,
     served_platforms,
 )
 
 ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups", "state", "intune_app_protection")
+# The rules of the options an entry of `configurations` may also hold.
+ENTRY_RULES = {
+    "name": NAME_RULE,
+    "config": rules.by_model("a mapping of the Mattermost keys in docs/appconfig-keys.md, each checked by the appconfig model; "
+                             "required with state present"),
+    "platforms": PLATFORMS_RULE,
+    "app_id": rules.choices(["com.mattermost.rn", "com.mattermost.rnbeta"]),
+    "enrollment": rules.items("enrollment scenario (company_owned, byod; the model refuses unenrolled with the reason)"),
+    **group_rules(),
+    "state": STATE_RULE,
+    "intune_app_protection": rules.BOOLEAN,
+}
+RULES = {
+    **ENTRY_RULES,
+    "configurations": rules.items("configuration", unique_by=lambda entry: entry.get("name") if isinstance(entry, dict) else None),
+    **{f"configurations[].{path}": rule for path, rule in ENTRY_RULES.items()},
+    "purge_assignments": rules.BOOLEAN,
+}
 
 
 def specs_from(params: dict) -> list[AppConfigSpec]:
@@ -209,6 +232,7 @@ def main() -> None:
             purge_assignments=dict(type="bool", default=False),
             intune_app_protection=dict(type="bool", default=False),
         ),
+        option_rules=RULES,
         mutually_exclusive=[("name", "configurations")],
         required_one_of=[("name", "configurations")],
     )

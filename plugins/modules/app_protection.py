@@ -209,13 +209,41 @@ api_requests:
   type: dict
 """
 
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppProtectionSpec, parse
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
     GROUPS_OPTION,
+    NAME_RULE,
+    PLATFORMS_RULE,
+    STATE_RULE,
     apply_plan,
+    group_rules,
     provider_module,
     run,
 )
+
+VERSION = rules.by_model("2 to 4 numbers separated by dots, such as 16.4, in the order wipe <= block <= warning")
+ACTION = rules.choices(["block", "wipe"])
+RULES = {
+    "name": NAME_RULE,
+    "app_ids": rules.items("app id (com.mattermost.rn, com.mattermost.rnbeta)"),
+    "platforms": PLATFORMS_RULE,
+    "prevent_backup": rules.BOOLEAN,
+    "encryption": rules.choices(["useDeviceSettings", "afterDeviceRestart", "whenDeviceLockedExceptOpenFiles", "whenDeviceLocked"]),
+    "pin_required": rules.BOOLEAN,
+    # The collection's bounds, those of device passcodes; more than 99 retries would be no limit at all.
+    "minimum_pin_length": rules.integer(4, 16),
+    "max_pin_retries": rules.integer(1, 99),
+    "max_pin_retries_action": rules.choices(["reset_pin", "wipe"]),
+    "clipboard": rules.choices(["allApps", "managedAppsWithPasteIn", "managedApps", "blocked"]),
+    **{f"minimum_{what}_version{level}": VERSION for what in ("os", "app") for level in ("", "_warning", "_wipe")},
+    "offline_block_minutes": rules.integer(1, 525600, " (minutes; the model also wants it below offline_wipe_days)"),
+    "offline_wipe_days": rules.integer(1, 365),
+    "jailbroken_action": ACTION,
+    "disabled_account_action": ACTION,
+    **group_rules(),
+    "state": STATE_RULE,
+}
 
 SPEC_FIELDS = ("name", "app_ids", "platforms", "prevent_backup", "encryption", "pin_required", "minimum_pin_length",
                "max_pin_retries", "max_pin_retries_action", "clipboard", "minimum_os_version",
@@ -254,6 +282,7 @@ def main() -> None:
             groups=GROUPS_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
+        RULES,
     )
 
     def reconcile(provider) -> dict:

@@ -185,10 +185,20 @@ api_requests:
   type: dict
 """
 
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import SELECTORS, DeviceActionSpec, parse
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import provider_module, run
 
 SPEC_FIELDS = ("action", "devices", "max_devices", "keep_enrollment_data", "keep_user_data")
+RULES = {
+    "action": rules.choices(["wipe", "retire", "selective_wipe"]),
+    "devices": rules.items("device, each named by exactly one selector (checked by the module's model)",
+                           unique_by=lambda device: tuple(sorted((k, v) for k, v in device.items() if v is not None))),
+    **{f"devices[].{name}": rules.text(what) for name, what in zip(SELECTORS, ("an id", "a serial number", "a user", "a device name"))},
+    "max_devices": rules.integer(1, 10000),
+    "keep_enrollment_data": rules.BOOLEAN,
+    "keep_user_data": rules.BOOLEAN,
+}
 
 
 def main() -> None:
@@ -201,6 +211,7 @@ def main() -> None:
             keep_enrollment_data=dict(type="bool", default=False),
             keep_user_data=dict(type="bool", default=False),
         ),
+        RULES,
     )
 
     def act(provider) -> dict:

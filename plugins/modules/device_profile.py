@@ -167,16 +167,33 @@ api_requests:
   type: dict
 """
 
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import DeviceProfileSpec
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
     GROUPS_OPTION,
+    NAME_RULE,
+    PLATFORMS_RULE,
+    STATE_RULE,
     apply_plan,
+    group_rules,
     provider_module,
     run,
     served_platforms,
 )
 
-PROFILE_FIELDS = ("name", "organization", "passcode", "restrictions", "per_app_vpn", "android")
+SECTIONS = ("passcode", "restrictions", "per_app_vpn", "android")
+PROFILE_FIELDS = ("name", "organization") + SECTIONS
+RULES = {
+    "name": NAME_RULE,
+    "organization": rules.text("a name"),
+    "platforms": PLATFORMS_RULE,
+    "enrollment": rules.items("enrollment scenario (company_owned, byod)"),
+    # A section given empty would describe no setting: the bodies it made before would be removed.
+    **{section: rules.mapping(f"the {section} settings in this module's documentation, each checked by the profile model")
+       for section in SECTIONS},
+    **group_rules(),
+    "state": STATE_RULE,
+}
 
 
 def main() -> None:
@@ -194,6 +211,9 @@ def main() -> None:
             groups=GROUPS_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
+        RULES,
+        # Removal only ever comes from state absent: a profile without a section is an error.
+        required_if=[("state", "present", SECTIONS, True)],
     )
     params = module.params
 

@@ -179,12 +179,16 @@ errors:
   type: int
 """
 
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import provider_module, run
+
+RULES = {"app_ids": rules.items("app identifier such as com.mattermost.rn"), "app_ids[]": rules.bundle_id()}
 
 
 def main() -> None:
     module = provider_module(
         dict(app_ids=dict(type="list", elements="str", default=["com.mattermost.rn", "com.mattermost.rnbeta"])),
+        RULES,
     )
 
     def audit(provider) -> dict:
