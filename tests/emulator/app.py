@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any
 
-from . import control
+from . import control, entra
 from .auth import TOKEN_PATH, TokenIssuer
 from .config import EmulatorConfig
 from .errors import GraphError, bad_request, error_response
@@ -104,10 +104,12 @@ class Emulator:
             return answer_error(GraphError(500, "InternalServerError", "The emulator failed."), request)
 
     def _route(self, request: Request) -> Response:
-        """Graph and its token endpoint."""
+        """Graph and Entra (its token endpoint and discovery documents)."""
         token_path = TOKEN_PATH.match(request.path)
         if token_path:
             return self.tokens.token_endpoint(request, token_path["tenant"])
+        if entra.serves(request.path):
+            return entra.handle(request)
         version = request.path.split("/")[1]
         if version not in VERSIONS:
             raise bad_request(f"Invalid version: {version}")

@@ -6,6 +6,8 @@ the bearer check on Graph calls."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import secrets
 import threading
@@ -19,7 +21,16 @@ from .protocol import PLAIN_JSON, Request, Response
 
 TOKEN_PATH = re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$")
 REDACTED = "**REDACTED**"
+_TENANT_NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # RFC 4122's URL namespace
 _SECRET_FIELDS = ("client_secret", "client_assertion")
+
+
+def tenant_id(tenant: str) -> str:
+    """The directory id Entra answers for a tenant name: stable per name; an id stays itself."""
+    try:
+        return str(uuid.UUID(tenant))
+    except ValueError:
+        return str(uuid.uuid5(_TENANT_NAMESPACE, f"emulator-tenant:{tenant.lower()}"))
 
 
 def form_fields(request: Request) -> dict[str, str]:
@@ -42,8 +53,9 @@ class TokenBook:
         self._expiry: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def issue(self) -> str:
-        token = secrets.token_urlsafe(48)
+    def issue(self, token: str | None = None) -> str:
+        """Records `token` (an opaque one when None) as valid for the book's lifetime."""
+        token = token or secrets.token_urlsafe(48)
         with self._lock:
             self._expiry[token] = self._clock() + self.lifetime
         return token
@@ -84,13 +96,13 @@ class TokenIssuer:
     def token_endpoint(self, request: Request, tenant: str) -> Response:
         """POST {tenant}/oauth2/v2.0/token with grant_type=client_credentials, as Entra answers it."""
         if request.method != "POST":
-            return _entra_error(400, "invalid_request", 900561, "The endpoint only accepts POST requests.")
+            return entra_error(400, "invalid_request", 900561, "The endpoint only accepts POST requests.")
         fields = form_fields(request)
         problem = self._problem(fields, tenant)
         if problem:
-            return _entra_error(*problem)
-        token = self._book.issue()
+            return entra_error(*problem)
         lifetime = int(self._book.lifetime)
+        token = self._book.issue(self._access_token(tenant, fields["scope"], lifetime))
         body = {"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token}
         return Response(200, body, content_type=PLAIN_JSON)
 
@@ -107,6 +119,33 @@ class TokenIssuer:
 
     def expire_all(self) -> None:
         self._book.expire_all()
+
+    def _access_token(self, tenant: str, scope: str, lifetime: int) -> str:
+        """A token shaped like Entra's app-only tokens: a JWT (so it starts with "eyJ", never
+        with "-") whose claims a client may read; its signature is random, as the emulator
+        checks tokens against those it issued, not by signature."""
+        now = int(self._clock())
+        directory = tenant_id(tenant)
+        header = {"typ": "JWT", "alg": "RS256", "kid": "emulator"}
+        claims = {
+            "aud": scope.removesuffix("/.default"),
+            "iss": f"https://sts.windows.net/{directory}/",
+            "iat": now,
+            "nbf": now,
+            "exp": now + lifetime,
+            "appid": self._client_id,
+            "appidacr": "1",
+            "idtyp": "app",
+            "oid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"emulator-app:{self._client_id}")),
+            "roles": ["DeviceManagementApps.ReadWrite.All", "DeviceManagementConfiguration.ReadWrite.All",
+                      "DeviceManagementManagedDevices.PrivilegedOperations.All", "Group.Read.All"],
+            "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, f"emulator-app:{self._client_id}")),
+            "tid": directory,
+            "uti": secrets.token_urlsafe(16),
+            "ver": "1.0",
+        }
+        return ".".join([_b64url(json.dumps(header).encode()), _b64url(json.dumps(claims).encode()),
+                         _b64url(secrets.token_bytes(256))])
 
     def _problem(self, fields: dict[str, str], tenant: str) -> tuple[int, str, int, str] | None:
         if "grant_type" not in fields:
@@ -153,7 +192,11 @@ class TokenIssuer:
         return None
 
 
-def _entra_error(status: int, error: str, code: int, description: str) -> Response:
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def entra_error(status: int, error: str, code: int, description: str) -> Response:
     trace_id, correlation_id, timestamp = str(uuid.uuid4()), str(uuid.uuid4()), utc_now_text()
     body = {
         "error": error,

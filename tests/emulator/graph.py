@@ -14,7 +14,7 @@ from typing import Any
 from .errors import GraphError, bad_request, error_response, method_not_allowed, segment_not_found
 from .kinds import KINDS, KINDS_BY_NAME, ODATA_TYPE, Action, Kind, Mark, incompatible_type, type_name
 from .odata import QueryOptions, next_link, page_bounds, parse_options, select_fields
-from .protocol import Request, Response
+from .protocol import PLAIN_TEXT, Request, Response
 from .schema import GraphSchema, NoSchema
 from .store import Record, Store, new_record
 
@@ -35,6 +35,8 @@ class Target:
     record: Record | None = None
     action: str | None = None
     cast: str | None = None
+    count: bool = False
+    """The collection's /$count segment."""
 
 
 def not_found(kind: Kind, item_id: str) -> GraphError:
@@ -79,11 +81,51 @@ class GraphApi:
         if kind is None:
             raise segment_not_found(_first_unknown_segment(segments, kinds))
         target = Target(version, kind, self._store.items(kind), kind.path)
-        return _resolve_within(target, segments[len(kind.segments) :])
+        return self._resolve_within(target, segments[len(kind.segments) :])
+
+    def _resolve_within(self, target: Target, rest: Sequence[str]) -> Target:
+        """Walks the segments after a collection: a cast, the item id, then a cast, a child
+        collection or an action. A cast's type must be the object's or one of its bases."""
+        if not rest:
+            return target
+        head, tail = rest[0], rest[1:]
+        if head.startswith(_NAMESPACE) and (target.record is None or tail or head not in _ACTION_NAMES):
+            if target.record is not None and not self._is_of(target.record, head, target.version):
+                raise not_found(target.kind, target.record.data["id"])
+            return self._resolve_within(replace(target, cast=head), tail)
+        if target.record is None:
+            return self._resolve_item(target, head, tail)
+        action = head.removeprefix(_NAMESPACE)
+        if action in target.kind.actions and not tail:
+            return replace(target, action=action, cast=None)
+        if head in target.kind.children:
+            child = Target(
+                target.version,
+                target.kind.children[head],
+                target.record.children[head],
+                f"{target.context}('{target.record.data['id']}')/{head}",
+            )
+            return self._resolve_within(child, tail)
+        raise segment_not_found(head)
+
+    def _resolve_item(self, target: Target, head: str, tail: Sequence[str]) -> Target:
+        if head == "$count" and not tail:
+            return replace(target, count=True)
+        record = target.items.get(head)
+        if record is None or not self._is_of(record, target.cast, target.version):
+            raise not_found(target.kind, head)
+        if target.kind.union_of:  # served by the collection that holds it
+            target = replace(target, kind=record.kind, items=self._store.items(record.kind))
+        return self._resolve_within(replace(target, record=record, cast=None), tail)
+
+    def _is_of(self, record: Record, cast: str | None, version: str) -> bool:
+        return cast is None or self._schema.is_of(type_name(record.data[ODATA_TYPE]), cast, version)
 
     def _serve(self, target: Target, request: Request) -> Response:
         if target.action:
             handlers = {"POST": self._run_action}
+        elif target.count:
+            handlers = {"GET": self._count}
         elif target.cast:
             handlers = {"GET": self._get if target.record else self._list}
         elif target.record:
@@ -98,34 +140,53 @@ class GraphApi:
     # --- collection and item handlers ---------------------------------------------------------
 
     def _list(self, target: Target, request: Request) -> Response:
-        options = _options_for(target.kind, request)
-        records = [
-            record
-            for record in self._store.listed(target.items)
-            if _is_of(record, target.cast) and (options.predicate is None or options.predicate(record.data))
-        ]
+        options = self._options_for(target, request)
+        records = self._selected(target, options)
         start, end, next_offset = page_bounds(len(records), options, self._page_size)
-        body: dict[str, Any] = {
-            "@odata.context": self._context(request, target),
-            "value": [self._render(target, record, options) for record in records[start:end]],
-        }
+        body: dict[str, Any] = {"@odata.context": self._context(request, target)}
+        if options.count:
+            body["@odata.count"] = len(records)
+        body["value"] = [self._render(target, record, options) for record in records[start:end]]
         if next_offset is not None:
             body["@odata.nextLink"] = next_link(request.base_url, request.path, request.query, next_offset)
         return Response(200, body)
 
+    def _count(self, target: Target, request: Request) -> Response:
+        options = self._options_for(target, request, raw_count=True)
+        return Response(200, str(len(self._selected(target, options))).encode(), content_type=PLAIN_TEXT)
+
+    def _selected(self, target: Target, options: QueryOptions) -> list[Record]:
+        """The listed records of the collection (or its cast) that the options keep, in their order."""
+        records = [
+            record for record in self._store.listed(target.items) if self._is_of(record, target.cast, target.version)
+        ]
+        if not options.selects_records:
+            return records
+        views = [self._queried_view(target, record) for record in records]
+        return [records[index] for index in options.arrange(views)]
+
+    def _queried_view(self, target: Target, record: Record) -> dict[str, Any]:
+        """What $filter, $search and $orderby see of a record: the object as Graph shows it
+        (computed and defaulted properties included) and its child collections (for any())."""
+        children = {nav: [child.data for child in items.values()] for nav, items in record.children.items()}
+        return {**self._shown(target, record), **children}
+
+    def _shown(self, target: Target, record: Record) -> dict[str, Any]:
+        """The object as Graph answers it: computed properties included, shaped by its type."""
+        return self._schema.shape({**record.data, **record.computed()}, target.kind.entity_type, target.version)
+
     def _get(self, target: Target, request: Request) -> Response:
-        if not _is_of(target.record, target.cast):
-            raise not_found(target.kind, target.record.data["id"])
-        options = _options_for(target.kind, request)
+        options = self._options_for(target, request)
         return Response(200, self._entity_body(request, target, target.record, options))
 
     def _create(self, target: Target, request: Request) -> Response:
         body = _json_object(request)
-        kind = target.kind
-        obj_type = kind.creatable_type(_requested_type(body), target.version)
+        requested = _requested_type(body)
+        kind = _member_for(target.kind, requested) if target.kind.union_of else target.kind
+        obj_type = kind.creatable_type(requested, target.version)
         self._schema.check_entity(body, obj_type, target.version)
         record = new_record(kind, kind.new_object(body, obj_type), self._store.clock() + self._listing_delay)
-        target.items[record.data["id"]] = record
+        self._store.items(kind)[record.data["id"]] = record
         return Response(201, self._entity_body(request, target, record, QueryOptions()))
 
     def _update(self, target: Target, request: Request) -> Response:
@@ -196,7 +257,7 @@ class GraphApi:
     # --- rendering ----------------------------------------------------------------------------
 
     def _render(self, target: Target, record: Record, options: QueryOptions) -> dict[str, Any]:
-        obj = select_fields(self._schema.shape(record.data, target.kind.entity_type, target.version), options.select)
+        obj = select_fields(self._shown(target, record), options.select)
         for nav in options.expand:
             child_type = target.kind.children[nav].entity_type
             obj[nav] = [
@@ -218,48 +279,73 @@ class GraphApi:
         if request.method != "POST":
             raise method_not_allowed(request.method)
         items = _batch_items(_json_object(request))
-        statuses: dict[str, int] = {}
+        statuses: dict[str, int] = {}  # ids as strings: Graph takes JSON numbers as well
         responses = []
         for item in items:
             inner = _inner_request(item, version, request)
-            failed = [dep for dep in item.get("dependsOn", []) if not 200 <= statuses[dep] < 300]
+            failed = [dep for dep in map(str, item.get("dependsOn", [])) if not 200 <= statuses[dep] < 300]
             if failed:
                 response = error_response(
                     GraphError(424, "FailedDependency", f"The request depends on failed request '{failed[0]}'."), inner
                 )
             else:
                 response = self._dispatch(inner)
-            statuses[item["id"]] = response.status
-            responses.append(_batch_entry(item["id"], response))
+            statuses[str(item["id"])] = response.status
+            responses.append(_batch_entry(str(item["id"]), response))
         return Response(200, {"responses": responses})
 
+    # --- query options ------------------------------------------------------------------------
 
-def _resolve_within(target: Target, rest: Sequence[str]) -> Target:
-    """Walks the segments after a collection: item id, then child collection, action or cast."""
-    if not rest:
-        return target
-    head, tail = rest[0], rest[1:]
-    if target.record is None:
-        if head.startswith(_NAMESPACE) and not tail:
-            return replace(target, cast=head)
-        record = target.items.get(head)
-        if record is None:
-            raise not_found(target.kind, head)
-        return _resolve_within(replace(target, record=record), tail)
-    action = head.removeprefix(_NAMESPACE)
-    if action in target.kind.actions and not tail:
-        return replace(target, action=action)
-    if head in target.kind.children:
-        child = Target(
-            target.version,
-            target.kind.children[head],
-            target.record.children[head],
-            f"{target.context}('{target.record.data['id']}')/{head}",
+    def _options_for(self, target: Target, request: Request, raw_count: bool = False) -> QueryOptions:
+        kind = target.kind
+        if kind.directory and not _eventual(request):
+            _refuse_advanced_query(request.query, raw_count)
+        options = parse_options(
+            request.query, lambda name, wanted: self._schema.is_of(name, wanted, target.version)
         )
-        return _resolve_within(child, tail)
-    if head.startswith(_NAMESPACE) and not tail:
-        return replace(target, cast=head)
-    raise segment_not_found(head)
+        unknown = [nav for nav in options.expand if nav not in kind.children]
+        if unknown:
+            raise bad_request(f"Could not find a property named '{unknown[0]}' on type '{kind.entity_type}'.")
+        return options
+
+
+_ACTION_NAMES = frozenset(f"{_NAMESPACE}{name}" for kind in KINDS for name in kind.actions)
+
+
+def _member_for(union: Kind, requested: str | None) -> Kind:
+    """The collection of a union that creates objects of the requested type."""
+    for name in union.union_of:
+        member = KINDS_BY_NAME[name]
+        if requested and (requested == member.entity_type or requested in member.derived_types):
+            return member
+    raise bad_request(
+        f"Cannot create an instance of the abstract type '{union.entity_type}'; "
+        f"set '{ODATA_TYPE}' to one of its derived types."
+    )
+
+
+def _eventual(request: Request) -> bool:
+    return (request.header("consistencylevel") or "").strip().lower() == "eventual"
+
+
+def _refuse_advanced_query(query: Mapping[str, str], raw_count: bool) -> None:
+    """The directory's answers to $count and $search without ConsistencyLevel: eventual."""
+    if raw_count:
+        raise GraphError(
+            400,
+            "Request_UnsupportedQuery",
+            "Raw count (/$count) is not supported because the 'ConsistencyLevel:eventual' header is missing. "
+            "Refer to https://aka.ms/graph-docs/advanced-queries for more information",
+        )
+    if "$search" in query:
+        raise GraphError(
+            400,
+            "Request_UnsupportedQuery",
+            "Request with $search query parameter only works through MSGraph with a special request header: "
+            "'ConsistencyLevel: eventual'",
+        )
+    if query.get("$count", "").lower() == "true":
+        raise GraphError(400, "Request_BadRequest", "$count is not currently supported.")
 
 
 def _first_unknown_segment(segments: list[str], kinds: list[Kind]) -> str:
@@ -267,18 +353,6 @@ def _first_unknown_segment(segments: list[str], kinds: list[Kind]) -> str:
         if not any(kind.segments[: depth + 1] == tuple(segments[: depth + 1]) for kind in kinds):
             return segment
     return segments[-1] if segments else ""
-
-
-def _options_for(kind: Kind, request: Request) -> QueryOptions:
-    options = parse_options(request.query)
-    unknown = [nav for nav in options.expand if nav not in kind.children]
-    if unknown:
-        raise bad_request(f"Could not find a property named '{unknown[0]}' on type '{kind.entity_type}'.")
-    return options
-
-
-def _is_of(record: Record, cast: str | None) -> bool:
-    return cast is None or type_name(record.data[ODATA_TYPE]) == cast
 
 
 def _requested_type(body: Mapping[str, Any]) -> str | None:
@@ -317,19 +391,25 @@ def _batch_items(body: Mapping[str, Any]) -> list[dict[str, Any]]:
         raise bad_request(f"The number of batch requests ({len(items)}) exceeds the limit of {MAX_BATCH_REQUESTS}.")
     seen: set[str] = set()
     for item in items:
-        if not isinstance(item, dict) or not all(isinstance(item.get(key), str) for key in ("id", "method", "url")):
-            raise bad_request("Each batch request needs string 'id', 'method' and 'url' properties.")
-        if item["id"] in seen:
+        if not isinstance(item, dict) or not _is_batch_id(item.get("id")):
+            raise bad_request("Each batch request needs an 'id', a string or a number.")
+        if not all(isinstance(item.get(key), str) for key in ("method", "url")):
+            raise bad_request(f"Batch request '{item['id']}' needs string 'method' and 'url' properties.")
+        if str(item["id"]) in seen:
             raise bad_request(f"Batch request id '{item['id']}' is used more than once.")
         depends_on = item.get("dependsOn", [])
-        if not isinstance(depends_on, list) or not set(map(str, depends_on)) <= seen:
+        if not isinstance(depends_on, list) or not all(map(_is_batch_id, depends_on)) or not set(map(str, depends_on)) <= seen:
             raise bad_request(f"Batch request '{item['id']}' depends on a request that does not precede it.")
         if item["url"].startswith(("http://", "https://")) or item["url"].lstrip("/").startswith("$batch"):
             raise bad_request(f"Batch request '{item['id']}' must use a relative URL other than $batch.")
         if "body" in item and not any(name.lower() == "content-type" for name in item.get("headers") or {}):
             raise bad_request(f"Write request id : {item['id']} does not contain Content-Type header or body.")
-        seen.add(item["id"])
+        seen.add(str(item["id"]))
     return items
+
+
+def _is_batch_id(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _inner_request(item: Mapping[str, Any], version: str, outer: Request) -> Request:

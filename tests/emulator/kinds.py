@@ -10,8 +10,9 @@ another collection is one more entry in `KINDS`. Type names are written in full
 
 from __future__ import annotations
 
+import copy
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,17 @@ def unresolvable_type(name: str) -> GraphError:
 
 def incompatible_type(name: str, expected: str) -> GraphError:
     return bad_request(f"The type '{name}' is not assignable to the expected type '{expected}'.")
+
+
+# What Intune computes from an object's child collections, never stored, always current.
+COMPUTED: Mapping[str, Callable[[Mapping[str, Mapping[str, Any]]], Any]] = {
+    "isAssigned": lambda children: bool(children.get("assignments")),
+    # The apps the policy targets (its apps navigation): what it is deployed to.
+    "deployedAppCount": lambda children: len(children.get("apps") or ()),
+}
+# Intune puts every new object in the built-in "Default" scope tag unless the body names others.
+DEFAULT_SCOPE_TAG = "0"
+_SCOPE_TAGGED = {"roleScopeTagIds": [DEFAULT_SCOPE_TAG]}
 
 
 @dataclass(frozen=True)
@@ -97,10 +109,24 @@ class Kind:
     children: Mapping[str, Kind] = field(default_factory=dict)
     actions: Mapping[str, Action] = field(default_factory=dict)
     not_found_code: str = "ResourceNotFound"
+    directory: bool = False
+    """A directory collection (groups, users): $count and $search need ConsistencyLevel: eventual."""
+    computed: tuple[str, ...] = ()
+    """Properties Intune derives from the child collections (see COMPUTED)."""
+    initial: Mapping[str, Any] = field(default_factory=dict)
+    """Values a new object gets when its body leaves them out (a client may set them)."""
+    builtin: tuple[Mapping[str, Any], ...] = ()
+    """Objects every tenant has from the start (they come back on reset)."""
+    union_of: tuple[str, ...] = ()
+    """A collection that shows these collections' objects together (managedAppPolicies); an item
+    reached through it is served by the collection that holds it."""
 
     @property
     def segments(self) -> tuple[str, ...]:
         return tuple(self.path.split("/"))
+
+    def computed_values(self, children: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+        return {name: COMPUTED[name](children) for name in self.computed}
 
     def creatable_type(self, requested: str | None, version: str) -> str:
         """The type a POST body creates, or the 400 Graph gives for it."""
@@ -118,7 +144,7 @@ class Kind:
         return requested
 
     def server_owned(self, obj_type: str) -> set[str]:
-        owned = {"id", ODATA_TYPE, *self.stamps, *self._defaults_for(obj_type)}
+        owned = {"id", ODATA_TYPE, *self.stamps, *self.computed, *self._defaults_for(obj_type)}
         return owned | ({"version"} if self.version_style else set())
 
     def new_object(self, body: Mapping[str, Any], obj_type: str, *, keep_server_fields: bool = False) -> dict:
@@ -132,7 +158,7 @@ class Kind:
             **self._defaults_for(obj_type),
             **({"version": self._fresh_version()} if self.version_style else {}),
         }
-        for key, value in server_fields.items():
+        for key, value in {**server_fields, **copy.deepcopy(self.initial)}.items():
             obj.setdefault(key, value)
         obj[ODATA_TYPE] = f"#{obj_type}"
         return obj
@@ -172,7 +198,7 @@ _TARGET_APPS = Action(
     },
     replaces=("apps", "apps"),
 )
-_MANAGED_APP_POLICY_DEFAULTS = {"isAssigned": False, "deployedAppCount": 0}
+_POLICY_COMPUTED = ("isAssigned", "deployedAppCount")
 
 
 def _app_protection(name: str, entity_type: str) -> Kind:
@@ -181,7 +207,8 @@ def _app_protection(name: str, entity_type: str) -> Kind:
         path=f"deviceAppManagement/{name}",
         entity_type=entity_type,
         version_style="etag",
-        server_defaults={entity_type: _MANAGED_APP_POLICY_DEFAULTS},
+        computed=_POLICY_COMPUTED,
+        initial=_SCOPE_TAGGED,
         children={"apps": _MANAGED_MOBILE_APPS, "assignments": _POLICY_ASSIGNMENTS},
         actions={"assign": _POLICY_ASSIGN, "targetApps": _TARGET_APPS},
     )
@@ -194,6 +221,7 @@ KINDS: tuple[Kind, ...] = (
         entity_type="microsoft.graph.group",
         stamps=("createdDateTime",),
         not_found_code="Request_ResourceNotFound",
+        directory=True,
     ),
     Kind(
         name="users",
@@ -201,6 +229,7 @@ KINDS: tuple[Kind, ...] = (
         entity_type="microsoft.graph.user",
         stamps=("createdDateTime",),
         not_found_code="Request_ResourceNotFound",
+        directory=True,
         # Graph answers 204 and shows the request nowhere in the registrations' properties; the
         # app wipes its company data when it next checks in.
         actions={
@@ -216,6 +245,15 @@ KINDS: tuple[Kind, ...] = (
         path="deviceManagement/assignmentFilters",
         entity_type="microsoft.graph.deviceAndAppManagementAssignmentFilter",
         versions=BETA,
+        initial={"roleScopeTags": [DEFAULT_SCOPE_TAG]},
+    ),
+    Kind(
+        name="roleScopeTags",
+        path="deviceManagement/roleScopeTags",
+        entity_type="microsoft.graph.roleScopeTag",
+        versions=BETA,
+        stamps=(),
+        builtin=({"id": DEFAULT_SCOPE_TAG, "displayName": "Default", "description": "", "isBuiltIn": True},),
     ),
     Kind(
         name="mobileApps",
@@ -231,6 +269,8 @@ KINDS: tuple[Kind, ...] = (
         },
         # Store apps need no content upload: Graph shows them published from the start.
         server_defaults={"microsoft.graph.mobileApp": {"publishingState": "published"}},
+        computed=("isAssigned",),
+        initial=_SCOPE_TAGGED,
         children={"assignments": _assignments("microsoft.graph.mobileAppAssignment")},
         actions={
             "assign": Action(
@@ -249,6 +289,7 @@ KINDS: tuple[Kind, ...] = (
         },
         version_style="counter",
         server_defaults={"microsoft.graph.androidManagedStoreAppConfiguration": {"appSupportsOemConfig": False}},
+        initial=_SCOPE_TAGGED,
         children={"assignments": _assignments("microsoft.graph.managedDeviceMobileAppConfigurationAssignment")},
         actions={
             "assign": Action(
@@ -262,12 +303,19 @@ KINDS: tuple[Kind, ...] = (
         path="deviceAppManagement/targetedManagedAppConfigurations",
         entity_type="microsoft.graph.targetedManagedAppConfiguration",
         version_style="etag",
-        server_defaults={"microsoft.graph.targetedManagedAppConfiguration": _MANAGED_APP_POLICY_DEFAULTS},
+        computed=_POLICY_COMPUTED,
+        initial=_SCOPE_TAGGED,
         children={"apps": _MANAGED_MOBILE_APPS, "assignments": _POLICY_ASSIGNMENTS},
         actions={"assign": _POLICY_ASSIGN, "targetApps": _TARGET_APPS},
     ),
     _app_protection("iosManagedAppProtections", "microsoft.graph.iosManagedAppProtection"),
     _app_protection("androidManagedAppProtections", "microsoft.graph.androidManagedAppProtection"),
+    Kind(
+        name="managedAppPolicies",
+        path="deviceAppManagement/managedAppPolicies",
+        entity_type="microsoft.graph.managedAppPolicy",
+        union_of=("targetedManagedAppConfigurations", "iosManagedAppProtections", "androidManagedAppProtections"),
+    ),
     Kind(
         name="deviceConfigurations",
         path="deviceManagement/deviceConfigurations",
@@ -281,6 +329,7 @@ KINDS: tuple[Kind, ...] = (
             "microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration": BETA,
         },
         version_style="counter",
+        initial=_SCOPE_TAGGED,
         children={"assignments": _assignments("microsoft.graph.deviceConfigurationAssignment")},
         actions={
             "assign": Action(

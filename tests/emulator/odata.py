@@ -1,9 +1,9 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The OData query options Graph clients use on a collection: $filter, $select, $expand, $top
-and $skiptoken paging. Anything else is refused with Graph's 400, so a client never relies on
-an option the emulator would silently ignore."""
+"""The OData query options Graph clients use on a collection: $filter, $search, $orderby, $count,
+$select, $expand, $top and $skiptoken paging. Anything else is refused with Graph's 400, so a
+client never relies on an option the emulator would silently ignore."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from .errors import bad_request
 from .kinds import ODATA_TYPE, type_name
 
 Predicate = Callable[[Mapping[str, Any]], bool]
-SUPPORTED_OPTIONS = frozenset({"$filter", "$select", "$expand", "$top", "$skiptoken"})
+SUPPORTED_OPTIONS = frozenset({"$filter", "$search", "$orderby", "$count", "$select", "$expand", "$top", "$skiptoken"})
+SEARCHED_BY_DEFAULT = ("displayName", "description", "publisher")
+"""What an Intune $search term without a property name looks in."""
 
 
 @dataclass(frozen=True)
@@ -31,19 +33,43 @@ class QueryOptions:
     expand: tuple[str, ...] = ()
     top: int | None = None
     offset: int = 0
+    search: Predicate | None = None
+    order: tuple[tuple[str, bool], ...] = ()
+    """(property path, descending) pairs, the first the most significant."""
+    count: bool = False
+
+    @property
+    def selects_records(self) -> bool:
+        """Whether the records must be read through (filter, search or sort) rather than counted."""
+        return bool(self.predicate or self.search or self.order)
+
+    def arrange(self, objects: list[Mapping[str, Any]]) -> list[int]:
+        """The positions of the objects that pass $filter and $search, in $orderby's order."""
+        kept = [
+            index
+            for index, obj in enumerate(objects)
+            if (self.predicate is None or self.predicate(obj)) and (self.search is None or self.search(obj))
+        ]
+        for path, descending in reversed(self.order):  # stable sorts, least significant key first
+            kept.sort(key=lambda index, path=path: _sort_key(_walk(objects[index], path.split("/"), same_type)),
+                      reverse=descending)
+        return kept
 
 
-def parse_options(query: Mapping[str, str]) -> QueryOptions:
+def parse_options(query: Mapping[str, str], is_of: TypeTest | None = None) -> QueryOptions:
     """Parses the system query options; raises Graph's 400 for unknown or malformed ones."""
     unsupported = sorted(name for name in query if name.startswith("$") and name not in SUPPORTED_OPTIONS)
     if unsupported:
         raise bad_request(f"Query option '{unsupported[0]}' is not supported by the emulator.")
     return QueryOptions(
-        predicate=compile_filter(query["$filter"]) if "$filter" in query else None,
+        predicate=compile_filter(query["$filter"], is_of or same_type) if "$filter" in query else None,
         select=tuple(_without_cast(name) for name in _comma_list(query.get("$select", ""))),
         expand=tuple(_expand_names(query.get("$expand", ""))),
         top=_positive_int(query["$top"], "$top") if "$top" in query else None,
         offset=decode_skiptoken(query["$skiptoken"]) if "$skiptoken" in query else 0,
+        search=compile_search(query["$search"]) if "$search" in query else None,
+        order=tuple(_order_by(query.get("$orderby", ""))),
+        count=_boolean(query["$count"], "$count") if "$count" in query else False,
     )
 
 
@@ -101,6 +127,58 @@ def _expand_names(text: str) -> list[str]:
     return names
 
 
+def _order_by(text: str) -> list[tuple[str, bool]]:
+    order = []
+    for clause in _comma_list(text):
+        path, _space, direction = clause.partition(" ")
+        if direction.strip().lower() not in ("", "asc", "desc"):
+            raise bad_request(f"Invalid value '{clause}' for query option '$orderby'.")
+        order.append((_without_cast(path), direction.strip().lower() == "desc"))
+    return order
+
+
+def _sort_key(value: Any) -> tuple[bool, Any]:
+    # OData sorts null first; strings compare without case, as Graph's do.
+    if isinstance(value, (list, dict)):
+        value = str(value)
+    return (value is not None, _fold(value) if value is not None else 0)
+
+
+def _boolean(text: str, option: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise bad_request(f"Invalid value '{text}' for query option '{option}'.")
+    return text.lower() == "true"
+
+
+def compile_search(text: str) -> Predicate:
+    """$search="term", "property:term", clauses joined by AND / OR (AND binds tighter). A term
+    matches a word of the property's text from its start, as the directory's tokenized search
+    does; a term without a property looks in the display name, description and publisher."""
+    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
+        raise bad_request(f"Syntax error: the $search value {text} must be enclosed in double quotes.")
+    alternatives = [
+        [_search_clause(clause.strip()) for clause in re.split(r"\s+AND\s+", branch)]
+        for branch in re.split(r"\s+OR\s+", text[1:-1])
+    ]
+    return lambda obj: any(all(clause(obj) for clause in branch) for branch in alternatives)
+
+
+def _search_clause(clause: str) -> Predicate:
+    prop, colon, term = clause.partition(":")
+    names = (prop.strip(),) if colon else SEARCHED_BY_DEFAULT
+    wanted = (term if colon else clause).strip().strip('"').casefold()
+    if not wanted:
+        raise bad_request(f"Syntax error: empty $search term in '{clause}'.")
+    return lambda obj: any(_word_starts_with(obj.get(name), wanted) for name in names)
+
+
+def _word_starts_with(value: Any, wanted: str) -> bool:
+    if not isinstance(value, str):
+        return False
+    words = re.split(r"[\s\-_.,;:()/]+", value.casefold())
+    return value.casefold().startswith(wanted) or any(word.startswith(wanted) for word in words)
+
+
 def _positive_int(text: str, option: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise bad_request(f"Invalid value '{text}' for query option '{option}'.")
@@ -108,29 +186,59 @@ def _positive_int(text: str, option: str) -> int:
 
 
 # --- $filter -----------------------------------------------------------------------------------
+#
+# The grammar Graph accepts on the emulated collections (OData 4.01 URL conventions, the subset
+# Intune and the directory document): `or` binds loosest, then `and`, then `not`, then the
+# comparisons (eq ne gt ge lt le, `in (...)`); operands are literals, property paths (type-cast
+# segments such as microsoft.graph.iosStoreApp/bundleId included), functions and lambdas
+# (`path/any(v: ...)`, `path/all(v: ...)`, `path/any()`).
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<punct>[(),])|(?P<number>-?\d+(?:\.\d+)?)(?![\w.])"
-    r"|(?P<word>[A-Za-z_@][\w.]*(?:/[A-Za-z_][\w.]*)*))"
+    r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<punct>[(),:])"
+    r"|(?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))"
+    r"|(?P<number>-?\d+(?:\.\d+)?)(?![\w.])"
+    r"|(?P<word>[A-Za-z_$@][\w.]*(?:/[A-Za-z_$][\w.]*)*))"
 )
 _LITERAL_WORDS = {"true": True, "false": False, "null": None}
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda left, right: left == right,
+    "ne": lambda left, right: left != right,
+    "gt": lambda left, right: _ordered(left, right) and left > right,
+    "ge": lambda left, right: _ordered(left, right) and left >= right,
+    "lt": lambda left, right: _ordered(left, right) and left < right,
+    "le": lambda left, right: _ordered(left, right) and left <= right,
+}
+_STRING_FUNCTIONS: dict[str, Callable[[str, str], bool]] = {
+    "startswith": str.startswith,
+    "endswith": str.endswith,
+    "contains": lambda text, part: part in text,
+}
+_LAMBDAS = {"any": any, "all": all}
+
+Env = Mapping[str, Any]
+"""What an expression is evaluated in: "$it" is the object, lambda variables name their items."""
+Expression = Callable[[Env], Any]
+TypeTest = Callable[[str, str], bool]
+"""(an object's type name, a type name in a cast or isof) -> whether the object is of that type."""
 
 
 class FilterError(ValueError):
     """A $filter the emulator cannot evaluate."""
 
 
-def compile_filter(text: str) -> Predicate:
-    """A predicate for `text`: comparisons (eq, ne) of a property with a literal, startswith(),
-    isof('type'), combined with and, or, not and parentheses.
+def same_type(obj_type: str, wanted: str) -> bool:
+    return obj_type == wanted
 
-    String comparisons ignore case, as Graph's do (directory and Intune alike): a client looking
-    an object up by name must still compare the names it gets back.
-    """
+
+def compile_filter(text: str, is_of: TypeTest = same_type) -> Predicate:
+    """A predicate for `text`. String comparisons ignore case, as Graph's do (directory and Intune
+    alike): a client looking an object up by name must still compare the names it gets back.
+    `is_of` decides type casts and isof(), so that a base type matches its derived types."""
     try:
-        return _FilterParser(_tokenize(text)).parse()
+        expression = _FilterParser(_tokenize(text), is_of).parse()
     except FilterError as exc:
         raise bad_request(f"Invalid filter clause: {exc}") from None
+    return lambda obj: expression({"$it": obj}) is True
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -148,68 +256,129 @@ def _fold(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
 
 
-def _property(obj: Mapping[str, Any], path: str) -> Any:
-    value: Any = obj
-    for part in path.split("/"):
-        value = value.get(part) if isinstance(value, Mapping) else None
+def _ordered(left: Any, right: Any) -> bool:
+    """Whether gt/ge/lt/le can compare the two (null and mixed types compare false, as in OData)."""
+    both_numbers = all(isinstance(side, (int, float)) and not isinstance(side, bool) for side in (left, right))
+    return both_numbers or (isinstance(left, str) and isinstance(right, str))
+
+
+def _walk(value: Any, segments: Sequence[str], is_of: TypeTest) -> Any:
+    """Follows a property path; a type-cast segment yields null on an object of another type."""
+    for segment in segments:
+        if not isinstance(value, Mapping):
+            return None
+        if segment.startswith(_NAMESPACE):
+            if not is_of(type_name(str(value.get(ODATA_TYPE, ""))), segment):
+                return None
+            continue
+        value = value.get(segment)
     return value
 
 
-class _FilterParser:
-    """Recursive descent over the tokens: or binds loosest, then and, then not."""
+_NAMESPACE = "microsoft.graph."
 
-    def __init__(self, tokens: list[tuple[str, str]]):
+
+class _FilterParser:
+    """Recursive descent over the tokens, building one closure per node."""
+
+    def __init__(self, tokens: list[tuple[str, str]], is_of: TypeTest):
         self._tokens = tokens
         self._position = 0
+        self._is_of = is_of
+        self._variables: set[str] = set()
 
-    def parse(self) -> Predicate:
-        predicate = self._disjunction()
+    def parse(self) -> Expression:
+        expression = self._disjunction()
         if self._position < len(self._tokens):
             raise FilterError(f"unexpected '{self._tokens[self._position][1]}'")
-        return predicate
+        return expression
 
-    def _disjunction(self) -> Predicate:
+    def _disjunction(self) -> Expression:
         parts = [self._conjunction()]
         while self._accept("word", "or"):
             parts.append(self._conjunction())
-        return parts[0] if len(parts) == 1 else lambda obj: any(part(obj) for part in parts)
+        return parts[0] if len(parts) == 1 else lambda env: any(part(env) is True for part in parts)
 
-    def _conjunction(self) -> Predicate:
-        parts = [self._term()]
+    def _conjunction(self) -> Expression:
+        parts = [self._negation()]
         while self._accept("word", "and"):
-            parts.append(self._term())
-        return parts[0] if len(parts) == 1 else lambda obj: all(part(obj) for part in parts)
+            parts.append(self._negation())
+        return parts[0] if len(parts) == 1 else lambda env: all(part(env) is True for part in parts)
 
-    def _term(self) -> Predicate:
+    def _negation(self) -> Expression:
+        if self._accept("word", "not"):
+            negated = self._negation()
+            return lambda env: negated(env) is not True
+        return self._comparison()
+
+    def _comparison(self) -> Expression:
+        left = self._operand()
+        if self._accept("word", "in"):
+            return self._membership(left)
+        if self._peek("word") not in _COMPARISONS:
+            return left
+        compare = _COMPARISONS[self._next()[1]]
+        right = self._operand()
+        return lambda env: compare(_fold(left(env)), _fold(right(env)))
+
+    def _membership(self, left: Expression) -> Expression:
+        self._expect("punct", "(")
+        values = [_fold(self._literal())]
+        while self._accept("punct", ","):
+            values.append(_fold(self._literal()))
+        self._expect("punct", ")")
+        return lambda env: _fold(left(env)) in values
+
+    def _operand(self) -> Expression:
         if self._accept("punct", "("):
             inner = self._disjunction()
             self._expect("punct", ")")
             return inner
-        if self._accept("word", "not"):
-            negated = self._term()
-            return lambda obj: not negated(obj)
-        name = self._expect("word")
+        kind, value = self._peek_token()
+        if kind != "word" or value in _LITERAL_WORDS:
+            literal = self._literal()
+            return lambda env: literal
+        self._next()
         if self._accept("punct", "("):
-            return self._function(name)
-        operator = self._expect("word")
-        if operator not in ("eq", "ne"):
-            raise FilterError(f"operator '{operator}' is not supported")
-        expected = _fold(self._literal())
-        if operator == "eq":
-            return lambda obj: _fold(_property(obj, name)) == expected
-        return lambda obj: _fold(_property(obj, name)) != expected
+            head, _slash, last = value.rpartition("/")
+            if head and last in _LAMBDAS:
+                return self._lambda(head, _LAMBDAS[last])
+            return self._function(value)
+        return self._path(value)
 
-    def _function(self, name: str) -> Predicate:
-        if name == "startswith":
-            path = self._expect("word")
+    def _path(self, text: str) -> Expression:
+        first, *rest = text.split("/")
+        if first in self._variables:
+            return lambda env: _walk(env[first], rest, self._is_of)
+        segments = [first, *rest]
+        return lambda env: _walk(env["$it"], segments, self._is_of)
+
+    def _lambda(self, path: str, quantifier: Callable[[Any], bool]) -> Expression:
+        items = self._path(path)
+        if self._accept("punct", ")"):
+            if quantifier is not any:
+                raise FilterError("all() needs a lambda expression")
+            return lambda env: bool(items(env))
+        variable = self._expect("word")
+        self._expect("punct", ":")
+        self._variables.add(variable)
+        body = self._disjunction()
+        self._variables.discard(variable)
+        self._expect("punct", ")")
+        return lambda env: quantifier(body({**env, variable: item}) is True for item in items(env) or ())
+
+    def _function(self, name: str) -> Expression:
+        if name in _STRING_FUNCTIONS:
+            test = _STRING_FUNCTIONS[name]
+            text = self._operand()
             self._expect("punct", ",")
-            prefix = _fold(self._string())
+            part = self._operand()
             self._expect("punct", ")")
-            return lambda obj: isinstance(_property(obj, path), str) and _fold(_property(obj, path)).startswith(prefix)
+            return lambda env: _strings_pass(test, text(env), part(env))
         if name == "isof":
             wanted = type_name(self._string())
             self._expect("punct", ")")
-            return lambda obj: type_name(obj.get(ODATA_TYPE, "")) == wanted
+            return lambda env: self._is_of(type_name(str(env["$it"].get(ODATA_TYPE, ""))), wanted)
         raise FilterError(f"function '{name}' is not supported")
 
     def _literal(self) -> Any:
@@ -218,6 +387,8 @@ class _FilterParser:
             return value[1:-1].replace("''", "'")
         if kind == "number":
             return float(value) if "." in value else int(value)
+        if kind == "datetime":
+            return value
         if kind == "word" and value in _LITERAL_WORDS:
             return _LITERAL_WORDS[value]
         raise FilterError(f"expected a literal, found '{value}'")
@@ -228,10 +399,18 @@ class _FilterParser:
             raise FilterError("expected a string literal")
         return literal
 
-    def _next(self) -> tuple[str, str]:
+    def _peek_token(self) -> tuple[str, str]:
         if self._position >= len(self._tokens):
             raise FilterError("unexpected end of expression")
-        token = self._tokens[self._position]
+        return self._tokens[self._position]
+
+    def _peek(self, kind: str) -> str | None:
+        if self._position < len(self._tokens) and self._tokens[self._position][0] == kind:
+            return self._tokens[self._position][1]
+        return None
+
+    def _next(self) -> tuple[str, str]:
+        token = self._peek_token()
         self._position += 1
         return token
 
@@ -246,3 +425,7 @@ class _FilterParser:
         if found_kind != kind or (value is not None and found != value):
             raise FilterError(f"expected '{value or kind}', found '{found}'")
         return found
+
+
+def _strings_pass(test: Callable[[str, str], bool], text: Any, part: Any) -> bool:
+    return isinstance(text, str) and isinstance(part, str) and test(text.casefold(), part.casefold())

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 
 GRAPH_JSON = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
 PLAIN_JSON = "application/json; charset=utf-8"
+PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
 class DropConnection(Exception):

@@ -224,6 +224,10 @@ class GraphSchema:
         their type's default), none the version does not have."""
         return _shape_object(self.model(version), obj, declared)
 
+    def is_of(self, name: str, wanted: str, version: str) -> bool:
+        """Whether an object of type `name` is a `wanted` (that type or one derived from it)."""
+        return name == wanted or self.model(version).is_assignable(name, wanted)
+
     def beta_hint(self, type_of: str, prop: str | None = None) -> str:
         beta = self.model("beta")
         known = beta.knows(type_of) if prop is None else prop in beta.properties(type_of)
@@ -241,6 +245,10 @@ class NoSchema:
 
     def shape(self, obj: Mapping[str, Any], declared: str, version: str) -> dict[str, Any]:
         return dict(obj)
+
+    def is_of(self, name: str, wanted: str, version: str) -> bool:
+        """Without the type system only the type itself is known."""
+        return name == wanted
 
 
 def schema_for(specs: Path | None) -> GraphSchema | NoSchema:

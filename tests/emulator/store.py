@@ -22,13 +22,19 @@ class Record:
     """One stored object, its child collections (assignments, apps) and when listings show it."""
 
     data: dict[str, Any]
+    kind: Kind
+    """The collection that holds it."""
     visible_from: float = 0.0
     children: dict[str, dict[str, Record]] = field(default_factory=dict)
     marks: list[str] = field(default_factory=list)
 
+    def computed(self) -> dict[str, Any]:
+        """What Intune derives from the child collections (isAssigned, ...)."""
+        return self.kind.computed_values(self.children)
+
 
 def new_record(kind: Kind, data: dict[str, Any], visible_from: float = 0.0) -> Record:
-    return Record(data, visible_from, {name: {} for name in kind.children})
+    return Record(data, kind, visible_from, {name: {} for name in kind.children})
 
 
 class Store:
@@ -37,15 +43,20 @@ class Store:
     def __init__(self, kinds: Mapping[str, Kind] = KINDS_BY_NAME, clock: Callable[[], float] = time.monotonic):
         self.lock = threading.RLock()
         self.clock = clock
-        self._kinds = kinds
+        self._kinds = {name: kind for name, kind in kinds.items() if not kind.union_of}
         self._collections: dict[str, dict[str, Record]] = {}
         self.reset()
 
     def reset(self) -> None:
+        """An empty tenant, but for the objects every tenant has (the Default scope tag)."""
         with self.lock:
             self._collections = {name: {} for name in self._kinds}
+            self.seed({name: kind.builtin for name, kind in self._kinds.items() if kind.builtin})
 
     def items(self, kind: Kind) -> dict[str, Record]:
+        """The collection's records by id; a union's is a fresh view, so it takes no writes."""
+        if kind.union_of:
+            return {key: record for name in kind.union_of for key, record in self._collections[name].items()}
         return self._collections[kind.name]
 
     def listed(self, items: Mapping[str, Record]) -> list[Record]:

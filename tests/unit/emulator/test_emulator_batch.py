@@ -106,3 +106,24 @@ def test_an_inner_body_needs_a_content_type_header(emulator):
 
     assert answer.status == 400
     assert answer.body["error"]["message"] == "Write request id : 1 does not contain Content-Type header or body."
+
+
+def test_request_ids_may_be_json_numbers_and_depends_on_may_name_them(emulator, ios_app):
+    answer = _batch(
+        emulator,
+        [
+            {"id": 1, "method": "GET", "url": f"{APPS}/{ios_app['id']}"},
+            {"id": 2, "method": "get", "url": "/groups", "dependsOn": [1]},
+            {"id": "3", "method": "GET", "url": "/groups", "dependsOn": ["2"]},
+        ],
+    )
+
+    assert answer.status == 200, answer.body
+    assert [(item["id"], item["status"]) for item in answer.body["responses"]] == [("1", 200), ("2", 200), ("3", 200)]
+
+
+def test_a_batch_id_used_twice_even_as_number_and_string_is_a_400(emulator):
+    answer = _batch(emulator, [{"id": 1, "method": "GET", "url": "/groups"}, {"id": "1", "method": "GET", "url": "/groups"}])
+
+    assert answer.status == 400
+    assert answer.body["error"]["code"] == "BadRequest"
