@@ -583,17 +583,29 @@ def resolve_names(names: Iterable[str], directory: Iterable[tuple[str, str]], no
 
 # Device actions ---------------------------------------------------------------------------
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def same_name(value: Any, wanted: str) -> bool:
+    """How a device selector compares with a device's serial number, user or name: exactly,
+    except that the ASCII letters A-Z and a-z are the same. Unicode case folding is not used:
+    it would let strasse-ipad name Straße-ipad, or kser a serial written with the Kelvin sign."""
+    return isinstance(value, str) and value.translate(_ASCII_LOWER) == wanted.translate(_ASCII_LOWER)
+
+
 def choose_devices(spec: Any, candidates: Sequence[dict], matches: Callable[[dict, Any], bool],
                    nouns: tuple[str, str], describe: Callable[[dict], str]) -> list[dict]:
-    """The candidates the selectors name; fails, before anything is sent, when a selector names
-    nothing or the whole exceeds max_devices. `nouns`: what one candidate is called, what many are."""
+    """The candidates the selectors name, each with `matched_by` (the selectors that named it);
+    fails, before anything is sent, when a selector names nothing or the whole exceeds
+    max_devices. `nouns`: what one candidate is called, what many are."""
     one, many = nouns
     chosen: dict[str, dict] = {}
     for selector in spec.devices:
         found = [item for item in candidates if matches(item, selector)]
         if not found:
             raise ProviderError(f"no {one} matches {selector.describe()}; nothing was sent")
-        chosen.update((item["id"], item) for item in found)
+        for item in found:
+            chosen.setdefault(item["id"], dict(item, matched_by=[]))["matched_by"].append(selector.describe())
     if len(chosen) > spec.max_devices:
         listed = ", ".join(describe(item) for item in chosen.values())
         raise ProviderError(f"the selection matches {len(chosen)} {many}, more than max_devices={spec.max_devices} "
