@@ -17,7 +17,7 @@ description:
 positional: format
 options:
   _input:
-    description: The desired configuration, as M(mattermost.emm.appconfig) takes it in O(mattermost.emm.appconfig#module:config).
+    description: The desired configuration, as M(mattermost.emm.appconfig_render) takes it in O(mattermost.emm.appconfig_render#module:config).
     type: dict
     required: true
   format:
@@ -43,7 +43,7 @@ options:
     type: bool
     default: false
 seealso:
-  - module: mattermost.emm.appconfig
+  - module: mattermost.emm.appconfig_render
 """
 
 EXAMPLES = r"""

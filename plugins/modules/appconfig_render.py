@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-module: appconfig
+module: appconfig_render
 short_description: Render a Mattermost mobile app configuration into the documents EMMs import
 version_added: 0.1.0
 description:
@@ -86,7 +86,7 @@ seealso:
 
 EXAMPLES = r"""
 - name: Render the Mattermost app configuration for review
-  mattermost.emm.appconfig:
+  mattermost.emm.appconfig_render:
     dest: /tmp/mattermost-emm
     config:
       serverUrl: https://chat.example.com
@@ -98,7 +98,7 @@ EXAMPLES = r"""
       timeout: 30000
 
 - name: Only the iOS plist, as a complete document
-  mattermost.emm.appconfig:
+  mattermost.emm.appconfig_render:
     dest: /tmp/mattermost-emm
     platforms: [ios]
     formats: [plist]

@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""mattermost.emm.appconfig as a playbook runs it: files, idempotence, check mode, diff, backup,
+"""mattermost.emm.appconfig_render as a playbook runs it: files, idempotence, check mode, diff, backup,
 file modes, format selection and the failures that must write nothing.
 
 The lifecycle tasks share one directory and run in order in one play; every other task writes
@@ -42,7 +42,7 @@ BAD_CONFIG_NAMES = {
 
 
 def appconfig(name: str, dest, config: dict, **options) -> dict:
-    return {"name": name, "mattermost.emm.appconfig": dict(options, dest=str(dest), config=config)}
+    return {"name": name, "mattermost.emm.appconfig_render": dict(options, dest=str(dest), config=config)}
 
 
 def expect_failure(task: dict) -> dict:
@@ -80,6 +80,7 @@ def runs(playbook_runner):
         expect_failure(appconfig("version too high", out / "version-high", CONFIG, version=100000)),
         expect_failure(appconfig("bad keys and values", out / "bad-config", BAD_CONFIG)),
         expect_failure(appconfig("bad server url", out / "bad-url", dict(CONFIG, serverUrl="ftp://chat.example.com"))),
+        {"name": "old name", "mattermost.emm.appconfig": {"dest": str(out / "old-name"), "config": CONFIG}},
     ], diff=True)
     checked = runner.start([appconfig("render in check mode", fresh, CONFIG)], check=True, diff=True)
     return {"main": (in_order.wait().combined_with(options.wait()), out), "check": (checked.wait(), fresh)}
@@ -111,6 +112,16 @@ def test_first_run_writes_the_four_documents(run):
         assert entry["changed"] is True
         assert entry["path"] == str(out / "lifecycle" / FILE_NAMES[entry["format"]])
         assert "backup_file" not in entry
+
+
+def test_the_name_before_1_0_0_renders_the_same_files_with_a_deprecation_warning(run):
+    result, out = run
+    assert result.task("old name")["files"] == [
+        dict(entry, path=str(out / "old-name" / FILE_NAMES[entry["format"]])) for entry in result.task("first run")["files"]
+    ]
+    warning = " ".join(result.stderr.split())
+    assert "mattermost.emm.appconfig has been deprecated" in warning
+    assert "use mattermost.emm.appconfig_render" in warning and "version 2.0.0" in warning
 
 
 def test_first_run_content_holds_strings_and_leaves_ios_keys_out_of_android(run):

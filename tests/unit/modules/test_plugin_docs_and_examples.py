@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
-# In run order: appconfig_validate's example reads what appconfig's example wrote.
+# In run order: appconfig_validate's example reads what appconfig_render's example wrote.
 EXAMPLE_SOURCES = [
-    PLUGINS / "modules" / "appconfig.py",
+    PLUGINS / "modules" / "appconfig_render.py",
     PLUGINS / "modules" / "appconfig_validate.py",
     PLUGINS / "filter" / "appconfig_render.py",
     PLUGINS / "filter" / "appconfig_findings.py",
@@ -54,7 +54,7 @@ def into(tmp: Path, tasks: list[dict]) -> tuple[list[dict], list[str]]:
 
 
 DOC_RUNS = {
-    "module": (["mattermost.emm.appconfig", "mattermost.emm.appconfig_validate"],
+    "module": (["mattermost.emm.appconfig_render", "mattermost.emm.appconfig_validate"],
                ["plist_style", "backup", "strict", "findings", "EXAMPLES", "RETURN VALUES"]),
     "filter": (["mattermost.emm.appconfig_render", "mattermost.emm.appconfig_findings"],
                ["managed_properties", "platforms", "EXAMPLES", "RETURN VALUES"]),
@@ -82,7 +82,7 @@ def examples(runs):
 def test_examples_write_only_below_the_temporary_directory(examples):
     _unused, tmp, moved = examples
     assert moved == [
-        "mattermost.emm.appconfig.dest", "mattermost.emm.appconfig.dest", "mattermost.emm.appconfig_validate.path",
+        "mattermost.emm.appconfig_render.dest", "mattermost.emm.appconfig_render.dest", "mattermost.emm.appconfig_validate.path",
     ]
     assert sorted(path.name for path in (tmp / "mattermost-emm").iterdir()) == [
         "mattermost-android-amapi.json", "mattermost-android-managed-properties.json",
