@@ -11,7 +11,7 @@ short_description: Manage the Mattermost app's configuration policies in an EMM,
 version_added: 0.1.0
 description:
   - Creates, updates, assigns and removes the app configuration that the Mattermost mobile app
-    reads, from the same desired configuration as M(mattermost.emm.appconfig). Every value is
+    reads, from the same desired configuration as M(mattermost.emm.appconfig_render). Every value is
     validated before anything is sent, and sent as the string the app compares against.
   - One call reconciles one policy (O(name)) or a list of them (O(configurations)), listing each
     kind of object once; writes go through Graph's C($batch).
@@ -50,8 +50,8 @@ options:
     type: str
   config:
     description:
-      - The managed configuration keys, as M(mattermost.emm.appconfig) takes them in
-        O(mattermost.emm.appconfig#module:config). Required with O(state=present).
+      - The managed configuration keys, as M(mattermost.emm.appconfig_render) takes them in
+        O(mattermost.emm.appconfig_render#module:config). Required with O(state=present).
     type: dict
   platforms:
     description:
@@ -98,7 +98,7 @@ options:
 seealso:
   - module: mattermost.emm.app
   - module: mattermost.emm.emm_info
-  - module: mattermost.emm.appconfig
+  - module: mattermost.emm.appconfig_render
 """
 
 EXAMPLES = r"""

@@ -47,7 +47,7 @@ options:
     type: str
   config:
     description:
-      - A desired configuration to validate, as M(mattermost.emm.appconfig) takes it.
+      - A desired configuration to validate, as M(mattermost.emm.appconfig_render) takes it.
     type: dict
   format:
     description: The document's format; V(auto) tells it from the content.
@@ -68,7 +68,7 @@ options:
 notes:
   - Exactly one of O(path), O(content) and O(config) is required.
 seealso:
-  - module: mattermost.emm.appconfig
+  - module: mattermost.emm.appconfig_render
   - ref: mattermost.emm.appconfig_findings filter <ansible_collections.mattermost.emm.appconfig_findings_filter>
     description: List findings inline.
 """
