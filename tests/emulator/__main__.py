@@ -60,7 +60,27 @@ def _parser() -> argparse.ArgumentParser:
         default=defaults.jamf_path,
         help='Jamf\'s context path; "" serves it at the server root (default: %(default)s)',
     )
+    parser.add_argument(
+        "--latency",
+        type=_latency,
+        default=(defaults.latency, defaults.latency_jitter),
+        metavar="SECONDS[:JITTER]",
+        help="wait this long before answering each API request, plus up to JITTER s more (default: 0)",
+    )
+    parser.add_argument("--tls-cert", type=Path, help="serve https with this PEM certificate (and chain)")
+    parser.add_argument("--tls-key", type=Path, help="the certificate's PEM private key")
     return parser
+
+
+def _latency(text: str) -> tuple[float, float]:
+    seconds, _colon, jitter = text.partition(":")
+    try:
+        values = float(seconds), float(jitter or 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected SECONDS or SECONDS:JITTER, got {text!r}") from None
+    if min(values) < 0:
+        raise argparse.ArgumentTypeError(f"latency and jitter are seconds (>= 0), got {text!r}")
+    return values
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
@@ -68,9 +88,15 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    options = vars(parser.parse_args(argv))
+    options["latency"], options["latency_jitter"] = options.pop("latency")
+    try:
+        config = EmulatorConfig(**options)
+    except ValueError as error:
+        parser.error(str(error))
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    server = EmulatorServer(EmulatorConfig(**vars(args)))
+    server = EmulatorServer(config)
     signal.signal(signal.SIGTERM, _stop)
     try:
         sys.stdout.write(f"{server.base_url}\n")

@@ -11,6 +11,7 @@ fault injection, then the vendor (its token check, then its API), then the reque
 from __future__ import annotations
 
 import logging
+import random
 import time
 from typing import Any
 
@@ -45,8 +46,12 @@ class Emulator:
         self.jamf = JamfApi(config)
 
     def handle(self, request: Request) -> Response:
+        """One HTTP request. API requests wait the configured latency first (once per HTTP
+        request: the requests inside a $batch share their envelope's round trip)."""
         if request.path.startswith(control.CONTROL_PREFIX):
             return control.handle(self, request)
+        if self.config.latency or self.config.latency_jitter:
+            time.sleep(self.config.latency + random.uniform(0, self.config.latency_jitter))
         return self.handle_api(request)
 
     def handle_api(self, request: Request) -> Response:

@@ -12,6 +12,7 @@ with run_emulator(page_size=2) as emu:
 from __future__ import annotations
 
 import json
+import ssl
 import subprocess
 import sys
 import threading
@@ -42,15 +43,20 @@ class HttpResult:
 
 
 def http_request(
-    method: str, url: str, body: Any = None, headers: Mapping[str, str] | None = None, timeout: float = 10
+    method: str,
+    url: str,
+    body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 10,
+    context: ssl.SSLContext | None = None,
 ) -> HttpResult:
     """Sends one request; error statuses are returned, not raised. `body` is JSON-encoded unless
-    it is bytes already (a form, or deliberately broken JSON)."""
+    it is bytes already (a form, or deliberately broken JSON); `context` verifies an https emulator."""
     data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
     all_headers = {"Content-Type": "application/json", **(headers or {})} if data is not None else dict(headers or {})
     request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:
             return _result(answer.status, answer.headers.items(), answer.read())
     except urllib.error.HTTPError as error:
         return _result(error.code, error.headers.items(), error.read())
@@ -77,12 +83,15 @@ class EmulatorClient:
         client_secret: str = DEFAULT_CLIENT_SECRET,
         tenant: str = "emulator-tenant",
         jamf_path: str = "/jamf",
+        ssl_context: ssl.SSLContext | None = None,
     ):
         self.base_url = base_url
         self.client_id = client_id
         self.client_secret = client_secret
         self.tenant = tenant
         self.jamf_path = jamf_path
+        self.ssl_context = ssl_context
+        """Trusts the emulator's certificate when it serves https."""
         self._token: str | None = None
         self._jamf_token: str | None = None
 
@@ -149,7 +158,7 @@ class EmulatorClient:
             "scope": GRAPH_SCOPE,
         }
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        return http_request("POST", self.token_url, urlencode(form).encode(), headers)
+        return self._http("POST", self.token_url, urlencode(form).encode(), headers)
 
     def token(self) -> str:
         """A valid access token (fetched once, then reused)."""
@@ -168,7 +177,7 @@ class EmulatorClient:
         Spaces and other characters a URL cannot hold are percent-encoded, so a $filter can be
         written as is."""
         headers = {"Authorization": f"Bearer {token or self.token()}"}
-        return http_request(method, f"{self.base_url}/{version}{quote(path, safe=_URL_SAFE)}", body, headers)
+        return self._http(method, f"{self.base_url}/{version}{quote(path, safe=_URL_SAFE)}", body, headers)
 
     # --- Jamf Pro -----------------------------------------------------------------------------
 
@@ -176,7 +185,7 @@ class EmulatorClient:
         """An API client credentials token request (`path` may also be /api/v1/oauth/token)."""
         form = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret}
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        return http_request("POST", f"{self.jamf_url}{path}", urlencode(form).encode(), headers)
+        return self._http("POST", f"{self.jamf_url}{path}", urlencode(form).encode(), headers)
 
     def jamf_token(self) -> str:
         """A valid Jamf access token (fetched once, then reused)."""
@@ -199,10 +208,13 @@ class EmulatorClient:
             headers["Accept"] = "application/json"
         if isinstance(body, str):
             body, headers["Content-Type"] = body.encode(), "text/xml"
-        return http_request(method, f"{self.jamf_url}{quote(path, safe=_URL_SAFE)}", body, headers)
+        return self._http(method, f"{self.jamf_url}{quote(path, safe=_URL_SAFE)}", body, headers)
+
+    def _http(self, method: str, url: str, body: Any = None, headers: Mapping[str, str] | None = None) -> HttpResult:
+        return http_request(method, url, body, headers, context=self.ssl_context)
 
     def _control(self, method: str, name: str, body: Any = None) -> Any:
-        answer = http_request(method, f"{self.base_url}/_emulator/{name}", body)
+        answer = self._http(method, f"{self.base_url}/_emulator/{name}", body)
         if answer.status >= 400:
             raise RuntimeError(f"emulator control {method} {name} failed: {answer.status} {answer.body}")
         return answer.body
@@ -219,7 +231,7 @@ def run_emulator(**options: Any) -> Iterator[EmulatorClient]:
     )
     thread.start()
     try:
-        yield EmulatorClient(server.base_url, config.client_id, config.client_secret, jamf_path=config.jamf_path)
+        yield _client_for(server.base_url, config)
     finally:
         server.shutdown()
         server.server_close()
@@ -231,14 +243,28 @@ def run_emulator_process(**options: Any) -> Iterator[EmulatorClient]:
     """Runs `python3 -m tests.emulator` as a subprocess; options become its --flags (so `specs`
     must be a path)."""
     config = EmulatorConfig(**options)
-    flags = [f"--{name.replace('_', '-')}={value}" for name, value in options.items()]
-    command = [sys.executable, "-m", "tests.emulator", *flags]
+    command = [sys.executable, "-m", "tests.emulator", *_flags(options)]
     with subprocess.Popen(command, cwd=COLLECTION_ROOT, stdout=subprocess.PIPE, text=True) as process:
         try:
             base_url = process.stdout.readline().strip()
-            if not base_url.startswith("http://"):
+            if not base_url.startswith(("http://", "https://")):
                 raise RuntimeError(f"the emulator did not print its URL first (got {base_url!r})")
-            yield EmulatorClient(base_url, config.client_id, config.client_secret, jamf_path=config.jamf_path)
+            yield _client_for(base_url, config)
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def _flags(options: Mapping[str, Any]) -> list[str]:
+    """The command line for `EmulatorConfig` options; latency and jitter share --latency S:J."""
+    rest = {name: value for name, value in options.items() if name not in ("latency", "latency_jitter")}
+    flags = [f"--{name.replace('_', '-')}={value}" for name, value in rest.items()]
+    if "latency" in options or "latency_jitter" in options:
+        flags.append(f"--latency={options.get('latency', 0)}:{options.get('latency_jitter', 0)}")
+    return flags
+
+
+def _client_for(base_url: str, config: EmulatorConfig) -> EmulatorClient:
+    context = ssl.create_default_context(cafile=str(config.tls_cert)) if config.tls_cert else None
+    return EmulatorClient(base_url, config.client_id, config.client_secret, jamf_path=config.jamf_path,
+                          ssl_context=context)

@@ -38,11 +38,22 @@ class EmulatorConfig:
     jamf_specs: Path | None = field(default_factory=default_jamf_specs_dir)
     jamf_path: str = "/jamf"
     """Jamf's context path; "" serves it at the server root (`/api`, `/JSSResource`)."""
+    latency: float = 0.0
+    """Seconds every API request waits before it is answered (a round trip to Graph)."""
+    latency_jitter: float = 0.0
+    """Up to this many seconds more, drawn uniformly per request."""
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    """A certificate (PEM, with its chain) and its key: serve https instead of http."""
 
     def __post_init__(self) -> None:
         if self.page_size < 1:
             raise ValueError("page_size must be at least 1")
         if self.listing_delay < 0 or self.token_lifetime <= 0:
             raise ValueError("listing_delay must be >= 0 and token_lifetime > 0")
+        if self.latency < 0 or self.latency_jitter < 0:
+            raise ValueError("latency and its jitter are seconds (>= 0)")
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together")
         if self.jamf_path and (not self.jamf_path.startswith("/") or self.jamf_path.endswith("/")):
             raise ValueError('jamf_path is "" or a path like "/jamf" (a leading slash, no trailing one)')

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -28,11 +29,18 @@ class EmulatorServer(ThreadingHTTPServer):
     def __init__(self, config: EmulatorConfig):
         self.emulator = Emulator(config)
         super().__init__((config.host, config.port), _Handler)
+        self.scheme = "http"
+        if config.tls_cert is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(config.tls_cert, config.tls_key)
+            # The handshake happens in the connection's own thread, on its first read.
+            self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+            self.scheme = "https"
 
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -75,7 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
             query_string=url.query,
             headers={name.lower(): value for name, value in self.headers.items()},
             body=self.rfile.read(length) if length else b"",
-            base_url=f"http://{self.headers.get('Host') or self.server.base_url.removeprefix('http://')}",
+            base_url=f"{self.server.scheme}://{self.headers.get('Host') or self.server.base_url.split('://')[1]}",
         )
 
     def _write(self, response: Response) -> None:
