@@ -78,7 +78,8 @@ def _instance_discovery(request: Request) -> Response:
     asked = urlsplit(endpoint)
     own = urlsplit(request.base_url)
     tenant = asked.path.strip("/").split("/")[0] if asked.path.strip("/") else ""
-    if (asked.scheme, asked.netloc) != (own.scheme, own.netloc) or not tenant:
+    # MSAL names the host without its port (it knows authorities by host name).
+    if asked.hostname != own.hostname or not tenant:
         return entra_error(400, "invalid_instance", 50049, "Unknown or invalid instance.")
     body = {
         "tenant_discovery_endpoint": f"{request.base_url}/{tenant}/v2.0/.well-known/openid-configuration",

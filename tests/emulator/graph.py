@@ -66,7 +66,7 @@ class GraphApi:
         self._dispatch = dispatch
 
     def handle(self, request: Request) -> Response:
-        version, *segments = request.path.strip("/").split("/")
+        version, *segments = (_full_name(segment) for segment in request.path.strip("/").split("/"))
         if segments == ["$batch"]:
             return self._batch(request, version)
         with self._store.lock:
@@ -346,6 +346,11 @@ def _refuse_advanced_query(query: Mapping[str, str], raw_count: bool) -> None:
         )
     if query.get("$count", "").lower() == "true":
         raise GraphError(400, "Request_BadRequest", "$count is not currently supported.")
+
+
+def _full_name(segment: str) -> str:
+    """Graph's metadata gives microsoft.graph the alias "graph": graph.iosStoreApp is microsoft.graph.iosStoreApp."""
+    return f"microsoft.{segment}" if segment.startswith("graph.") else segment
 
 
 def _first_unknown_segment(segments: list[str], kinds: list[Kind]) -> str:

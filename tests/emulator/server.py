@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -36,6 +37,13 @@ class EmulatorServer(ThreadingHTTPServer):
             # The handshake happens in the connection's own thread, on its first read.
             self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
             self.scheme = "https"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that drops the connection or refuses the certificate is no emulator failure."""
+        if isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError)):
+            LOG.debug("connection from %s ended: %s", client_address, sys.exc_info()[1])
+            return
+        super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:
