@@ -42,7 +42,7 @@ export PY_COLORS ?= 0
 export ANSIBLE_NOCOLOR ?= 1
 
 .PHONY: help venv collections site units newest sanity pip-bootstrap lint changelog-lint \
-	molecule test clean distclean
+	molecule docs test clean distclean
 
 help:
 	@echo "make site            set up .venv, run playbooks/site.yml on $(INVENTORY)"
@@ -112,6 +112,21 @@ newest: collections
 	$(NEWEST)/bin/python -m pytest -q --ignore=tests/unit/modules; \
 	PATH=$(NEWEST)/bin:$$PATH ansible-playbook -i $(INVENTORY) playbooks/site.yml \
 		-e mattermost_build_dir=$(CURDIR)/build/newest -e ansible_python_interpreter=$(NEWEST)/bin/python
+
+# The documentation site, offline: antsibull-docs checks the plugin, role and guide sources, then
+# writes a page for each (guides: docs/docsite/rst); Sphinx renders them into build/docs/html
+# (docs/docsite/sphinx/conf.py, no intersphinx); tests/docs opens every page in headless
+# Chromium and checks its text (skipped without Chromium, failed without it when CI=true).
+DOCS_BUILD := $(CURDIR)/build/docs
+
+docs: venv collections
+	antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs \
+		--validate-collection-refs all --disallow-unknown-collection-refs .
+	rm -rf $(DOCS_BUILD) && mkdir -p $(DOCS_BUILD)/rst && chmod og-w $(DOCS_BUILD)/rst
+	antsibull-docs collection --use-current --squash-hierarchy --fail-on-error \
+		--dest-dir $(DOCS_BUILD)/rst mattermost.emm
+	sphinx-build -q -W --keep-going -c docs/docsite/sphinx -b html $(DOCS_BUILD)/rst $(DOCS_BUILD)/html
+	pytest -q tests/docs
 
 test: venv
 	$(MAKE) --no-print-directory units
