@@ -177,6 +177,17 @@ def correction(name: str) -> tuple[str, str] | None:
     return (close[0], "similar") if close else None
 
 
+def meant_app_id(app_id: str) -> str | None:
+    """The Mattermost app id that `app_id` misses by a typo or by case, or None when it names
+    another app."""
+    folded = app_id.strip().casefold()
+    exact = next((known for known in APP_IDS if known == folded), None)
+    if exact is not None:
+        return exact
+    close = difflib.get_close_matches(folded, APP_IDS, n=1, cutoff=0.88)
+    return close[0] if close else None
+
+
 def keys_for(platform: str) -> tuple[Key, ...]:
     """The keys the app reads on one platform."""
     return tuple(key for key in KEYS if platform in key.platforms)

@@ -58,6 +58,11 @@ class JsonObject(list):
         return [name for name, _value in self]
 
 
+def is_array(value) -> bool:
+    """A JSON array (a :class:`JsonObject` is a list too, but not an array)."""
+    return isinstance(value, list) and not isinstance(value, JsonObject)
+
+
 def load(document: str | bytes, max_bytes: int = DEFAULT_MAX_BYTES):
     """`document` parsed, objects as :class:`JsonObject` with their lines. Raises JsonError."""
     size = len(document)

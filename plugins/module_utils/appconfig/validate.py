@@ -9,12 +9,12 @@ judges them, so a typed boolean is caught the same way in a plist, a specfile or
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog, findings, formats
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import ERROR, INFO, WARNING, Entry, Finding
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import ERROR, INFO, WARNING, Entry, Finding, ParsedDocument
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.model import AppConfig, ConfigError
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.variables import find_variable
 
@@ -50,22 +50,78 @@ class Report:
 
 
 def validate_document(document: str | bytes, fmt: str | None = None, platforms: Any = None) -> Report:
-    """Findings about a document in any supported format (detected when `fmt` is None)."""
+    """Findings about a document in any format read (detected when `fmt` is None).
+
+    Every configuration in it is judged on its own, and all findings come at once: a grammar error
+    in one place never hides a warning elsewhere."""
     try:
-        fmt = fmt or formats.detect(document)
         parsed = formats.parse(document, fmt)
     except ValueError as exc:
         return Report([Finding(ERROR, "unknown-format", str(exc))])
-    report = Report(list(parsed.findings), fmt, parsed.app_id)
-    if parsed.app_id is not None and parsed.app_id not in catalog.APP_IDS:
-        report.findings.append(Finding(
-            INFO, "other-app",
-            f"the document configures {parsed.app_id!r}, not the Mattermost app; only its grammar was checked",
-        ))
+    report = Report(list(parsed.findings), parsed.format, parsed.app_id)
+    if not parsed.parts:
+        report.findings.extend(_judge(parsed, parsed.format, platforms))
         return report
-    targets = tuple(platforms) if platforms else _platforms_of(fmt)
-    report.findings.extend(check_entries(parsed.entries, targets))
+    for part in parsed.parts:
+        report.findings.extend(_stamped(part, part.findings + _judge(part, parsed.format, platforms)))
+    app_ids = {part.app_id for part in parsed.parts}
+    report.app_id = app_ids.pop() if len(app_ids) == 1 else None
     return report
+
+
+def _judge(part: ParsedDocument, fmt: str, platforms: Any) -> list[Finding]:
+    """The checks of one configuration, for whichever app it is."""
+    targets = tuple(platforms) if platforms else _platforms_of(fmt, part.platform)
+    result = []
+    app_id = part.app_id
+    if app_id is not None and app_id not in catalog.APP_IDS:
+        meant = catalog.meant_app_id(app_id)
+        if meant is None:
+            return [Finding(INFO, "other-app",
+                            f"the document configures {app_id!r}, not the Mattermost app; only its grammar was checked")]
+        result.append(Finding(WARNING, "app-id-near-miss",
+                              f"the document configures {app_id!r}, which is not a Mattermost app id: the Mattermost app "
+                              "never receives this configuration", hint=f"did you mean {meant!r}?"))
+    elif app_id is None and fmt in formats.EXPORTS and _foreign(part.entries):
+        return [Finding(INFO, "other-app", "none of its keys is one the Mattermost app reads: it configures another "
+                                           "app; only its grammar was checked")]
+    result.extend(check_entries(part.entries, targets))
+    result.extend(_platform_notes(part.entries, targets))
+    return result
+
+
+def _foreign(entries: list[Entry]) -> bool:
+    return bool(entries) and not any(
+        catalog.lookup(e.key) or e.key in catalog.INTUNE_SDK_KEYS or catalog.correction(e.key) for e in entries)
+
+
+def _platform_notes(entries: list[Entry], platforms: tuple[str, ...]) -> list[Finding]:
+    """An info for each key that some of the platforms a document serves ignore."""
+    if len(platforms) < 2:
+        return []
+    result, seen = [], set()
+    for entry in entries:
+        key = catalog.lookup(entry.key)
+        ignoring = [p for p in platforms if key is not None and p not in key.platforms]
+        if ignoring and key.platforms and entry.key not in seen:
+            seen.add(entry.key)
+            result.append(Finding(
+                INFO, "platform-only-key",
+                f"{key.name} is read only by the {' and '.join(map(_SHOWN.get, key.platforms))} app; "
+                f"{' and '.join(map(_SHOWN.get, ignoring))} ignores it",
+                key=key.name, line=entry.line))
+    return result
+
+
+_SHOWN = {catalog.IOS: "iOS", catalog.ANDROID: "Android"}
+
+
+def _stamped(part: ParsedDocument, found: list[Finding]) -> list[Finding]:
+    """Findings with the object they concern and where in the document, for exports."""
+    locations = {(entry.key, entry.line): entry.location for entry in part.entries}
+    return [replace(finding, subject=part.subject,
+                    location=finding.location or locations.get((finding.key, finding.line)) or part.location)
+            for finding in found]
 
 
 def validate_config(config: Any, platforms: Any = catalog.PLATFORMS, app_id: Any = catalog.APP_ID) -> Report:
@@ -85,8 +141,8 @@ def validate_model(model: AppConfig) -> Report:
     return Report(check_entries(entries, model.platforms), app_id=model.app_id, config=model)
 
 
-def _platforms_of(fmt: str) -> tuple[str, ...]:
-    platform = formats.PLATFORM[fmt]
+def _platforms_of(fmt: str, platform: str | None = None) -> tuple[str, ...]:
+    platform = platform or formats.PLATFORM.get(fmt)
     return (platform,) if platform else catalog.PLATFORMS
 
 

@@ -5,25 +5,23 @@
 shapes, and Graph's answers in the comparable form the reconcile engine needs.
 
 Comparison is semantic: settings and payloads are decoded (base64 `payloadJson`, plist
-`encodedSettingXml`), lists are sorted, server-owned fields are left out, and a value of another
+`encodedSettingXml`, by the same readers that validate exported files), lists are sorted, server-owned fields are left out, and a value of another
 type than string is kept visibly different (``<booleanType>true``) so it is corrected.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import (
     ERROR,
     WARNING,
-    Entry,
     Finding,
     comparable_settings,
 )
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats import android, plist
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats import android, graph
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import check_entries
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import engine
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import OWNER_MARKER, Actual, Assignment, Desired, Target
@@ -281,10 +279,10 @@ def _config_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     odata_type = raw.get("@odata.type")
     fields: dict[str, Any] = {"targetedMobileApps": sorted(raw.get("targetedMobileApps") or ())}
     if odata_type == IOS_CONFIG:
-        fields["settings"] = comparable_settings(ios_entries(raw))
+        fields["settings"] = comparable_settings(graph.ios_entries(raw))
     elif odata_type == ANDROID_CONFIG:
         fields.update(packageId=raw.get("packageId"), profileApplicability=raw.get("profileApplicability"),
-                      payload=comparable_settings(android_entries(raw)))
+                      payload=comparable_settings(graph.android_entries(raw)))
     return fields
 
 
@@ -310,34 +308,6 @@ def target_apps_payload(body: Mapping[str, Any]) -> dict[str, Any]:
          "mobileAppIdentifier": {"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": bundle_id}}
         for bundle_id in body["apps"]
     ]}
-
-
-_KEY_TYPES = {"stringType": "string", "booleanType": "boolean", "integerType": "integer", "realType": "real"}
-
-
-def ios_entries(raw: Mapping[str, Any]) -> list[Entry]:
-    settings = raw.get("settings") or []
-    if not settings and raw.get("encodedSettingXml"):
-        return plist.parse(_b64decode(raw["encodedSettingXml"])).entries
-    return [
-        Entry(item.get("appConfigKey") or "", item.get("appConfigKeyValue"),
-              value_type=_KEY_TYPES.get(item.get("appConfigKeyType"), "string"),
-              variable=item.get("appConfigKeyValue") if item.get("appConfigKeyType") == "tokenType" else None)
-        for item in settings
-    ]
-
-
-def android_entries(raw: Mapping[str, Any]) -> list[Entry]:
-    payload = raw.get("payloadJson") or ""
-    decoded = _b64decode(payload) if not payload.lstrip().startswith("{") else payload.encode()
-    return android.parse_managed_properties(decoded).entries if decoded else []
-
-
-def _b64decode(text: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return b""
 
 
 def _assignment(kind: str, raw: Mapping[str, Any]) -> Assignment:
@@ -515,24 +485,20 @@ def _jailbreak_check(action: str | None) -> dict[str, Any]:
 
 DEVICES = "/deviceManagement/managedDevices"
 DEVICE_FIELDS = "id,deviceName,serialNumber,userPrincipalName,operatingSystem,managementState"
-# The Graph property each selector compares with (ignoring case; ids are compared exactly).
+# The Graph property each selector compares with (engine.same_name; ids are compared exactly).
 _DEVICE_PROPERTY = {"serial_number": "serialNumber", "user": "userPrincipalName", "device_name": "deviceName"}
-
-
-def _same_text(value: Any, wanted: str) -> bool:
-    return (value or "").casefold() == wanted.casefold()
 
 
 def device_matches(device: Mapping[str, Any], selector) -> bool:
     if selector.id:
         return device.get("id") == selector.id
     name, wanted = next((name, value) for name, value in selector if value)
-    return _same_text(device.get(_DEVICE_PROPERTY[name]), wanted)
+    return engine.same_name(device.get(_DEVICE_PROPERTY[name]), wanted)
 
 
 def device_summary(device: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": device.get("id"), "name": device.get("deviceName"), "serial_number": device.get("serialNumber"),
-            "user": device.get("userPrincipalName"), "os": device.get("operatingSystem")}
+            "user": device.get("userPrincipalName"), "os": device.get("operatingSystem"), "matched_by": device.get("matched_by")}
 
 
 def describe_device(device: Mapping[str, Any]) -> str:
@@ -562,8 +528,8 @@ def registration_matches(registration: Mapping[str, Any], selector, user_ids: It
     if selector.id:
         return registration.get("id") == selector.id
     if selector.device_name:
-        return _same_text(registration.get("deviceName"), selector.device_name)
-    return any(_same_text(registration.get("userId"), user_id) for user_id in user_ids)
+        return engine.same_name(registration.get("deviceName"), selector.device_name)
+    return any(engine.same_name(registration.get("userId"), user_id) for user_id in user_ids)
 
 
 def registration_summary(registration: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -573,7 +539,8 @@ def registration_summary(registration: Mapping[str, Any], others: Sequence[Mappi
             "device_tag": registration.get("deviceTag"), "user_id": registration.get("userId"),
             "os": "Android" if "packageId" in identifier else "iOS", "os_version": registration.get("platformVersion"),
             "app_id": registration_app_id(registration),
-            "also_wipes": sorted({registration_app_id(other) or "" for other in others})}
+            "also_wipes": sorted({registration_app_id(other) or "" for other in others}),
+            "matched_by": registration.get("matched_by")}
 
 
 def describe_registration(registration: Mapping[str, Any]) -> str:
@@ -660,30 +627,24 @@ def _vpn_findings(vpn_id: str, profile: Mapping[str, Any] | None, app_targets: S
 
 def _waits_for_vpn(config: Mapping[str, Any]) -> bool:
     return config.get("@odata.type") == IOS_CONFIG and any(
-        entry.key == "useVPN" and entry.value == "true" and entry.value_type == "string" for entry in ios_entries(config))
+        entry.key == "useVPN" and entry.value == "true" and entry.value_type == "string" for entry in graph.ios_entries(config))
 
 
 def audit_configuration(raw: Mapping[str, Any]) -> dict[str, Any]:
     item = actual(CONFIGS, raw)
     odata_type = raw.get("@odata.type")
     platform = catalog.IOS if odata_type == IOS_CONFIG else catalog.ANDROID
-    entries = ios_entries(raw) if odata_type == IOS_CONFIG else android_entries(raw)
+    entries = graph.ios_entries(raw) if odata_type == IOS_CONFIG else graph.android_entries(raw)
     return {"id": item.id, "type": odata_type, "display_name": item.name, "owned": item.owned,
             "settings": comparable_settings(entries), "assignments": [a.as_dict() for a in item.assignments],
             "findings": [f.as_dict() for f in check_entries(entries, (platform,))]}
 
 
 def audit_mam_configuration(raw: Mapping[str, Any]) -> dict[str, Any]:
-    entries = [Entry(item.get("name") or "", item.get("value")) for item in raw.get("customSettings") or ()]
-    channel = {
-        "severity": "error", "code": "mam-channel", "key": None, "line": None,
-        "message": "this is a managed-apps (MAM) app configuration: the Mattermost app never reads it, "
-                   "so none of its keys has any effect",
-        "hint": "move the keys into a managed-devices app configuration (mattermost.emm.app_config)",
-    }
+    entries = graph.mam_entries(raw)
     return {"id": raw.get("id"), "type": raw.get("@odata.type"), "display_name": raw.get("displayName"),
             "settings": comparable_settings(entries),
-            "findings": [channel] + [f.as_dict() for f in check_entries(entries, catalog.PLATFORMS)]}
+            "findings": [f.as_dict() for f in [graph.MAM_CHANNEL] + check_entries(entries, catalog.PLATFORMS)]}
 
 
 _GRAPH_TYPE_PREFIX = "#microsoft.graph."

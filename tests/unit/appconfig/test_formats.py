@@ -411,4 +411,6 @@ def test_parse_without_a_format_uses_the_detected_one():
 
 def test_every_format_has_a_platform_and_a_parser():
     assert formats.FORMATS == ("specfile", "plist", "managed_properties", "amapi")
-    assert formats.PLATFORM == {"specfile": None, "plist": "ios", "managed_properties": "android", "amapi": "android"}
+    assert formats.READ_FORMATS == formats.FORMATS + ("graph", "jamf", "workspace_one", "amapi_policy")
+    assert formats.PLATFORM == {"specfile": None, "plist": "ios", "managed_properties": "android", "amapi": "android",
+                                "graph": None, "jamf": "ios", "workspace_one": None, "amapi_policy": "android"}

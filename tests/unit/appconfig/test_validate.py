@@ -161,6 +161,8 @@ def test_key_and_value_findings_in_every_format(case, fmt):
         unsupported = [("warning", "platform-unsupported", k, i) for i, (k, _v) in enumerate(entries) if k in IOS_ONLY]
         by_entry = sorted(unsupported + [f for f in expected if f[1] not in CROSS_KEY], key=lambda f: f[3])
         expected = by_entry + [f for f in expected if f[1] in CROSS_KEY]
+    if fmt == "specfile":  # read on both platforms: each iOS-only key gets a note, after the checks
+        expected = list(expected) + [("info", "platform-only-key", k, i) for i, (k, _v) in enumerate(entries) if k in IOS_ONLY]
     expected = FORMAT_EXTRAS.get((case, fmt), []) + list(expected)
     assert summary(report.findings, fmt) == expected
 
@@ -262,11 +264,11 @@ SPECFILE_TAIL = '</dict>\n</managedAppConfiguration>\n'
         ('<string keyName="serverUrl"><defaultValue><deviceVariable value="udid"/></defaultValue></string>', []),
         ('<string keyName="inAppPinCode"><defaultValue><userVariable value="upn"/></defaultValue></string>',
          [("warning", "variable-in-switch", "inAppPinCode", 5)]),
-        ('<boolean keyName="useVPN"/>', [("error", "typed-boolean", "useVPN", 5)]),
+        ('<boolean keyName="useVPN"/>', [("error", "typed-boolean", "useVPN", 5), ("info", "platform-only-key", "useVPN", 5)]),
         ('<stringArray keyName="vendor"><defaultValue><value>a</value></defaultValue></stringArray>',
          [("warning", "typed-value", "vendor", 5)]),
         ('<integer keyName="timeoutVPN"><defaultValue><value>30</value></defaultValue></integer>',
-         [("warning", "typed-value", "timeoutVPN", 5)]),
+         [("warning", "typed-value", "timeoutVPN", 5), ("info", "platform-only-key", "timeoutVPN", 5)]),
         ('<string keyName="serverName"/>', []),
     ],
 )
@@ -298,9 +300,15 @@ def test_platforms_given_by_the_caller_override_the_formats_own(fmt, platforms):
     assert summary(report.findings, fmt) == [("warning", "platform-unsupported", "useVPN", 0)]
 
 
-@pytest.mark.parametrize("fmt", ["specfile", "plist"])
-def test_ios_only_keys_are_fine_where_ios_reads_the_document(fmt):
-    assert validate_document(document(fmt, [("useVPN", "true"), ("timeoutVPN", "30000")])).findings == []
+def test_ios_only_keys_are_fine_where_only_ios_reads_the_document():
+    assert validate_document(document("plist", [("useVPN", "true"), ("timeoutVPN", "30000")])).findings == []
+
+
+def test_ios_only_keys_in_a_document_for_both_platforms_get_a_note_that_android_ignores_them():
+    report = validate_document(document("specfile", [("useVPN", "true"), ("timeoutVPN", "30000"), ("useVPN", "false")]))
+    notes = [f for f in report.findings if f.code == "platform-only-key"]
+    assert [(f.severity, f.key) for f in notes] == [("info", "useVPN"), ("info", "timeoutVPN")]  # once per key
+    assert notes[0].message == "useVPN is read only by the iOS app; Android ignores it"
 
 
 # Document-level findings.

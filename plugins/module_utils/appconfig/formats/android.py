@@ -70,16 +70,17 @@ def parse_managed_properties(document: str | bytes) -> ParsedDocument:
     """The properties of a Play EMM managedConfiguration, with their value types and lines."""
     parsed = ParsedDocument(format=MANAGED_PROPERTIES)
     data = load(document, parsed)
-    if isinstance(data, (JsonObject, list)):
+    if data is not None:
         read_managed_properties(data, parsed)
-    elif data is not None:
-        parsed.findings.append(_grammar(f"the document must be a JSON object, not {_json_type(data)}"))
     return parsed
 
 
 def read_managed_properties(data, parsed: ParsedDocument, line: int | None = None, location: str = "$") -> None:
     """Entries of a managedConfiguration object, or of its bare list of properties (as some
     exports hold them). `line` stands for every line when the JSON was nested in a string."""
+    if not isinstance(data, list):
+        parsed.findings.append(_grammar(f"the document must be a JSON object, not {json_type(data)}", line))
+        return
     if isinstance(data, JsonObject):
         product = data.get("productId")
         if isinstance(product, str):
@@ -87,7 +88,7 @@ def read_managed_properties(data, parsed: ParsedDocument, line: int | None = Non
         properties, location = data.get("managedProperty"), f"{location}.managedProperty"
     else:
         properties = data
-    if not isinstance(properties, list) or isinstance(properties, JsonObject):
+    if not jsondoc.is_array(properties):
         parsed.findings.append(_grammar('"managedProperty" must be a list of {"key", "valueString"} objects', line))
         return
     for index, item in enumerate(properties):
@@ -107,7 +108,7 @@ def parse_amapi(document: str | bytes) -> ParsedDocument:
 
 def read_amapi(data, parsed: ParsedDocument, location: str = "$") -> None:
     if not isinstance(data, JsonObject):
-        parsed.findings.append(_grammar(f"the document must be a JSON object, not {_json_type(data)}"))
+        parsed.findings.append(_grammar(f"the document must be a JSON object, not {json_type(data)}"))
         return
     if isinstance(data.get("managedConfiguration"), JsonObject):
         package = data.get("packageName")
@@ -128,7 +129,7 @@ def parse_amapi_policy(document: str | bytes) -> ParsedDocument:
 
 def read_amapi_policy(data, parsed: ParsedDocument) -> None:
     applications = data.get("applications") if isinstance(data, JsonObject) else None
-    if not isinstance(applications, list) or isinstance(applications, JsonObject):
+    if not jsondoc.is_array(applications):
         parsed.findings.append(_grammar('a Policy\'s "applications" must be a list of ApplicationPolicy objects'))
         return
     policy = data.get("name")
@@ -177,13 +178,13 @@ def _property_entry(item, line: int | None, parsed: ParsedDocument, location: st
 def _json_entry(key: str, value, line: int | None, value_type: str | None = None, location: str | None = None) -> Entry:
     if isinstance(value, str):
         return Entry(key, value, line=line, location=location)
-    kind = value_type or _json_type(value)
+    kind = value_type or json_type(value)
     scalar = kind in ("boolean", "integer", "real")
     text = json.dumps(value) if scalar else None
     return Entry(key, text, value_type=kind, line=line, location=location)
 
 
-def _json_type(value) -> str:
+def json_type(value) -> str:
     return next((name for cls, name in _JSON_TYPES if isinstance(value, cls)), "null")
 
 
