@@ -190,6 +190,7 @@ class ClientCredentials(RenewedToken):
     The token is cached until shortly before its `expires_in` (a tenth of its lifetime, at most a
     minute, so that Jamf's 60-second tokens are still reused); `invalidate` drops it. The secret
     and every token issued are registered with the client's redactor before they can appear anywhere.
+    With a `cache` (token_cache.TokenCache) the token also outlives the process, until that moment.
     """
 
     def __init__(
@@ -201,6 +202,7 @@ class ClientCredentials(RenewedToken):
         extra: Mapping[str, str] | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        cache: Any = None,
     ):
         super().__init__(clock)
         self.token_url = token_url
@@ -208,11 +210,27 @@ class ClientCredentials(RenewedToken):
         self._client_secret = client_secret
         self.scope = scope
         self.extra = dict(extra or {})
+        self.cache = cache
 
     def secrets(self) -> Iterable[str]:
         return (self._client_secret,)
 
     def fetch(self, client: HttpClient) -> tuple[str, float | None]:
+        cached = self.cache.load() if self.cache else None
+        if cached:
+            client.add_secret(cached[0])
+            return cached[0], self._clock() + cached[1]
+        token, renew_at = self._request_token(client)
+        if self.cache and renew_at is not None:
+            self.cache.store(token, renew_at - self._clock())
+        return token, renew_at
+
+    def invalidate(self) -> None:
+        super().invalidate()
+        if self.cache:
+            self.cache.drop()
+
+    def _request_token(self, client: HttpClient) -> tuple[str, float | None]:
         form = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self._client_secret}
         if self.scope:
             form["scope"] = self.scope
