@@ -100,6 +100,16 @@ options:
       login_url:
         description: For V(intune). Overrides the Entra login endpoint of O(provider.cloud).
         type: str
+      token_cache:
+        description:
+          - For V(intune). Keep the Entra access token between tasks, so that the tasks of a play
+            ask for one token instead of one each.
+          - The token is kept in a file of its own, mode 0600, in a directory only the user can
+            enter (C($XDG_RUNTIME_DIR/mattermost.emm/tokens), else C(~/.cache/mattermost.emm/tokens)),
+            and only until it would be renewed (a few minutes before it expires); a token the API
+            refuses is removed at once. The file never holds the client secret.
+          - V(false) asks for a new token in every task and writes nothing. Defaults to V(true).
+        type: bool
       validate_certs:
         description: Verify TLS certificates. Turn off only for a test endpoint you trust.
         type: bool

@@ -37,9 +37,10 @@ VENDORS = {
     "intune": VendorOptions(
         connect=intune.connect,
         fields={"tenant_id": ("AZURE_TENANT_ID",), "client_id": ("AZURE_CLIENT_ID",),
-                "client_secret": ("AZURE_CLIENT_SECRET",), "cloud": (), "graph_url": (), "login_url": ()},
+                "client_secret": ("AZURE_CLIENT_SECRET",), "cloud": (), "graph_url": (), "login_url": (),
+                "token_cache": ()},
         required=("tenant_id", "client_id", "client_secret"),
-        defaults={"cloud": "global"},
+        defaults={"cloud": "global", "token_cache": True},
     ),
     # The environment variables of the Jamf Pro Terraform provider, which Jamf admins already set.
     "jamf": VendorOptions(
@@ -66,6 +67,7 @@ PROVIDER_SPEC = dict(
         cloud=dict(type="str", choices=["global", "usgov", "usgov_dod", "china"]),
         graph_url=dict(type="str"),
         login_url=dict(type="str"),
+        token_cache=dict(type="bool"),
         url=dict(type="str"),
         username=dict(type="str"),
         password=dict(type="str", no_log=True),
@@ -87,6 +89,7 @@ PROVIDER_RULES = {
     "provider.cloud": rules.choices(PROVIDER_SPEC["options"]["cloud"]["choices"]),
     "provider.graph_url": rules.endpoint_url(),
     "provider.login_url": rules.endpoint_url(),
+    "provider.token_cache": rules.BOOLEAN,
     "provider.url": rules.endpoint_url(),
     "provider.username": rules.text("a user name"),
     "provider.password": rules.secret(),
