@@ -46,6 +46,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     DeviceProfileSpec,
     GroupTarget,
 )
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.token_cache import TokenCache
 from ansible_collections.mattermost.emm.plugins.module_utils.profiles import intune as profile_bodies
 
 # Public cloud and the national clouds: (Graph, Entra login).
@@ -75,12 +76,12 @@ def connect(settings: Mapping[str, Any]) -> IntuneVendor:
     graph_default, login_default = CLOUDS[settings.get("cloud") or "global"]
     graph_url = (settings.get("graph_url") or graph_default).rstrip("/")
     login_url = (settings.get("login_url") or login_default).rstrip("/")
-    auth = ClientCredentials(
-        f"{login_url}/{settings['tenant_id']}/oauth2/v2.0/token",
-        settings["client_id"],
-        settings["client_secret"],
-        scope=f"{graph_default if settings.get('graph_url') is None else graph_url}/.default",
-    )
+    token_url = f"{login_url}/{settings['tenant_id']}/oauth2/v2.0/token"
+    scope = f"{graph_default if settings.get('graph_url') is None else graph_url}/.default"
+    # One token for the tasks of a play: each module run is a process of its own.
+    cache = (TokenCache.for_client(token_url, settings["client_id"], settings["client_secret"], scope)
+             if settings.get("token_cache") else None)
+    auth = ClientCredentials(token_url, settings["client_id"], settings["client_secret"], scope=scope, cache=cache)
     client = HttpClient(
         graph_url,
         auth=auth,
