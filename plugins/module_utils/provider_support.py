@@ -51,8 +51,9 @@ VENDORS = {
         required=("url",),
         one_of=(("client_id", "client_secret"), ("username", "password")),
     ),
-    "offline": VendorOptions(connect=lambda settings: offline.OfflineVendor(settings["dest"]),
-                             fields={"dest": ()}, required=("dest",)),
+    # Plans as `vendor` would, into the directory `dest`.
+    "offline": VendorOptions(connect=offline.connect, fields={"dest": (), "vendor": ()}, required=("dest",),
+                             defaults={"vendor": "intune"}),
 }
 COMMON_FIELDS = ("type", "validate_certs", "ca_path", "timeout", "settle_seconds")
 
@@ -76,6 +77,7 @@ PROVIDER_SPEC = dict(
         timeout=dict(type="int", default=30),
         settle_seconds=dict(type="int", default=10),
         dest=dict(type="path"),
+        vendor=dict(type="str", choices=sorted(offline.VENDORS)),
     ),
 )
 

@@ -7,6 +7,7 @@ the very bodies the Intune provider sends to Graph."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -31,16 +32,19 @@ CONFIG_ENTRIES = (
 
 
 def file_id(kind, name):
-    """Where the offline provider keeps an object: its display name made safe for a file name."""
-    return f"{kind}/{re.sub(r'[^A-Za-z0-9._-]+', '_', name).strip('_')}"
+    """Where the offline provider keeps an object: its display name as it is when a file name can
+    hold it, else made safe and told apart by a digest of the exact name."""
+    safe = re.sub(r'[^A-Za-z0-9._-]+', '_', name).strip('_')
+    return f"{kind}/{safe if safe == name else safe + '-' + hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 EXPECTED_FILES = {
     PLAN_FILE,
-    "mobileApps/ios_com.mattermost.rn.json",
-    "mobileApps/android_com.mattermost.rn.json",
+    file_id("mobileApps", "ios:com.mattermost.rn") + ".json",
+    file_id("mobileApps", "android:com.mattermost.rn") + ".json",
     file_id("assignmentFilters", objects.PERSONAL_IOS_FILTER) + ".json",
-} | {f"mobileAppConfigurations/{entry['name']}_{platform}.json" for entry in CONFIG_ENTRIES for platform in ("iOS", "Android")}
+} | {file_id("mobileAppConfigurations", f"{entry['name']} ({platform})") + ".json"
+     for entry in CONFIG_ENTRIES for platform in ("iOS", "Android")}
 
 
 def app_spec():
@@ -81,10 +85,10 @@ def test_one_file_per_object_and_the_plan(dest):
     recorded = load(dest, PLAN_FILE)
     assert [op["name"] for op in recorded["operations"]] == [op.name for op in plans[1].operations]
     assert recorded["diff"] == plans[1].diff()
-    ios = load(dest, "mobileAppConfigurations/Corporate_iOS.json")
-    assert ios["targetedMobileApps"] == ["mobileApps/ios_com.mattermost.rn"]
+    ios = load(dest, file_id("mobileAppConfigurations", "Corporate (iOS)") + ".json")
+    assert ios["targetedMobileApps"] == [file_id("mobileApps", "ios:com.mattermost.rn")]
     assert [a["target"]["groupId"] for a in ios["assignments"]] == [f"<group:{CORP}>"]
-    android_app = load(dest, "mobileApps/android_com.mattermost.rn.json")
+    android_app = load(dest, file_id("mobileApps", "android:com.mattermost.rn") + ".json")
     assert {a["target"]["groupId"]: a["intent"] for a in android_app["assignments"]} == {
         f"<group:{CORP}>": "required", f"<group:{BYOD}>": "available"}
 
@@ -101,18 +105,18 @@ def test_second_run_changes_nothing_and_touches_no_file(dest):
 
 def test_file_edited_by_hand_is_detected_and_rewritten(dest):
     run(lambda: offline_provider(dest))
-    path = dest / "mobileAppConfigurations/Personal_iOS.json"
+    path = dest / (file_id("mobileAppConfigurations", "Personal (iOS)") + ".json")
     edited = json.loads(path.read_text(encoding="utf-8"))
     edited["settings"][0]["appConfigKeyType"] = "booleanType"
     path.write_text(json.dumps(edited), encoding="utf-8")
 
     plans = run(lambda: offline_provider(dest))
 
-    assert plans[1].summary() == ["update app_config 'Personal (iOS)' (mobileAppConfigurations/Personal_iOS)"]
-    assert {s["appConfigKeyType"] for s in load(dest, "mobileAppConfigurations/Personal_iOS.json")["settings"]} == {"stringType"}
+    assert plans[1].summary() == [f"update app_config 'Personal (iOS)' ({file_id('mobileAppConfigurations', 'Personal (iOS)')})"]
+    assert {s["appConfigKeyType"] for s in load(dest, file_id("mobileAppConfigurations", "Personal (iOS)") + ".json")["settings"]} == {"stringType"}
     assert load(dest, PLAN_FILE)["operations"] == [
         {"action": "update", "kind": objects.CONFIGS, "name": "Personal (iOS)", "type": objects.IOS_CONFIG,
-         "id": "mobileAppConfigurations/Personal_iOS"}]
+         "id": file_id("mobileAppConfigurations", "Personal (iOS)")}]
 
 
 def test_absent_removes_only_what_the_collection_owns(dest):
@@ -129,14 +133,14 @@ def test_absent_removes_only_what_the_collection_owns(dest):
     assert sorted(op.name for op in work.operations) == ["Everyone (Android)", "Everyone (iOS)"]
     assert any("Legacy (iOS)" in warning for warning in work.warnings)
     remaining = {path.name for path in (dest / "mobileAppConfigurations").iterdir()}
-    assert "Everyone_iOS.json" not in remaining and "Legacy_iOS.json" in remaining
+    assert file_id("mobileAppConfigurations", "Everyone (iOS)").split("/")[1] + ".json" not in remaining and "Legacy_iOS.json" in remaining
 
 
 def _placeholders(emu, tenant_groups):
     """Real ids -> the offline placeholders for the same things."""
     state = emu.state()
     names = {item["id"]: f"<group:{item['displayName']}>" for item in tenant_groups}
-    names.update({item["id"]: f"mobileApps/{'ios' if item['@odata.type'] == objects.IOS_STORE_APP else 'android'}_com.mattermost.rn"
+    names.update({item["id"]: file_id("mobileApps", f"{'ios' if item['@odata.type'] == objects.IOS_STORE_APP else 'android'}:com.mattermost.rn")
                   for item in state["mobileApps"]})
     names.update({item["id"]: file_id(kind, item["displayName"]) for kind in ("assignmentFilters", "mobileAppConfigurations")
                   for item in state[kind]})
@@ -179,13 +183,26 @@ def test_files_hold_what_the_intune_provider_sends(dest, emulator):
 def test_android_payload_is_base64_managed_properties_and_ios_settings_are_strings(dest):
     run(lambda: offline_provider(dest))
 
-    android = load(dest, "mobileAppConfigurations/Corporate_Android.json")
+    android = load(dest, file_id("mobileAppConfigurations", "Corporate (Android)") + ".json")
     document = json.loads(base64.b64decode(android["payloadJson"], validate=True))
     assert document["productId"] == "app:com.mattermost.rn"
     assert document["kind"] == "androidenterprise#managedConfiguration"
     assert {p["key"]: p["valueString"] for p in document["managedProperty"]} == {
         "serverUrl": SERVER, "inAppPinCode": "true", "jailbreakProtection": "true"}
     assert all(set(p) == {"key", "valueString"} for p in document["managedProperty"])
-    ios = load(dest, "mobileAppConfigurations/Corporate_iOS.json")
+    ios = load(dest, file_id("mobileAppConfigurations", "Corporate (iOS)") + ".json")
     assert {(s["appConfigKey"], s["appConfigKeyType"], s["appConfigKeyValue"]) for s in ios["settings"]} == {
         ("serverUrl", "stringType", SERVER), ("inAppPinCode", "stringType", "true"), ("jailbreakProtection", "stringType", "true")}
+
+
+def test_names_a_file_name_cannot_hold_apart_each_keep_a_file_of_their_own(dest):
+    entries = [{"name": name, "platforms": ["ios"], "groups": [{"group": CORP}], "config": {"serverUrl": SERVER}}
+               for name in ("Rel a&b", "Rel a b", "Вход", "登录")]
+    run(lambda: offline_provider(dest), config_specs(entries))
+    before = files(dest)
+
+    plans = run(lambda: offline_provider(dest), config_specs(entries))
+
+    assert len([name for name in before if name.startswith("mobileAppConfigurations/")]) == len(entries)
+    assert [plan.operations for plan in plans] == [[], []]
+    assert files(dest) == before

@@ -21,7 +21,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_o
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import DuplicateObjects, Provider
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
 
-from vendors import intune_provider, offline_provider
+from vendors import intune_provider, offline_jamf_provider, offline_provider
 
 CORP, BYOD = "Mattermost corporate", "Mattermost BYOD"
 APP = {"platforms": ["ios"], "assignments": [{"group": CORP}, {"group": BYOD}], "prevent_backup": True}
@@ -91,7 +91,10 @@ def intune_tenant(emulator) -> Tenant:
     )
 
 
-def offline_tenant(dest: Path) -> Tenant:
+def directory_tenant(vendor: str, dest: Path, provider: Callable[[], Provider], folder: Callable[[str], str],
+                     named: Callable[[dict], dict], marked: Callable[[dict], dict], twin: Callable[[dict], dict]) -> Tenant:
+    """An offline provider's directory as a tenant: `folder` of a kind, `named` (a file's object as
+    {"id", "name"}), `marked` (the file with a console's description) and `twin` (a copy under a new id)."""
     def files() -> dict[str, bytes]:
         return {str(path): path.read_bytes() for path in dest.rglob("*.json") if path.name != "plan.json"}
 
@@ -102,27 +105,50 @@ def offline_tenant(dest: Path) -> Tenant:
         changed = [name for name in set(now) | set(seen["files"]) if now.get(name) != seen["files"].get(name)]
         return sorted(changed)
 
-    def documents(kind: str) -> list[dict]:
-        folder = dest / GRAPH_COLLECTIONS[kind]
-        return [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+    def paths(kind: str) -> list[Path]:
+        return sorted((dest / folder(kind)).glob("*.json"))
 
     def objects(kind: str) -> list[dict]:
-        return [_named(raw["id"], raw["displayName"]) for raw in documents(kind)]
+        documents = [json.loads(path.read_text()) for path in paths(kind)]
+        return [named(raw) for raw in documents if kind != "app_config" or vendor != "offline_jamf" or _preferences(raw)]
 
-    def twin(name: str) -> None:
-        raw = next(item for item in documents("app_config") if item["displayName"] == name)
-        (dest / GRAPH_COLLECTIONS["app_config"] / "twin.json").write_text(json.dumps({**raw, "id": "mobileAppConfigurations/twin"}))
+    def plant_twin(name: str) -> None:
+        raw = next(json.loads(path.read_text()) for path in paths("app_config"))
+        (dest / folder("app_config") / "twin.json").write_text(json.dumps(twin(raw)))
 
     def disown() -> None:
-        for path in (dest / GRAPH_COLLECTIONS["app_config"]).glob("*.json"):
-            path.write_text(json.dumps({**json.loads(path.read_text()), "description": "made in the console"}))
+        for path in paths("app_config"):
+            path.write_text(json.dumps(marked(json.loads(path.read_text()))))
 
     def reset_writes() -> None:
         seen["files"] = files()
 
-    tenant = Tenant("offline", lambda: offline_provider(dest), writes, objects, twin, disown)
+    tenant = Tenant(vendor, provider, writes, objects, plant_twin, disown)
     tenant.notes["reset"] = reset_writes
     return tenant
+
+
+def offline_tenant(dest: Path) -> Tenant:
+    return directory_tenant(
+        "offline", dest, lambda: offline_provider(dest), GRAPH_COLLECTIONS.get,
+        named=lambda raw: _named(raw["id"], raw["displayName"]),
+        marked=lambda raw: {**raw, "description": "made in the console"},
+        twin=lambda raw: {**raw, "id": "mobileAppConfigurations/twin"},
+    )
+
+
+def offline_jamf_tenant(dest: Path) -> Tenant:
+    """Jamf planned offline: app records (holding the AppConfig) and profiles, as Classic JSON."""
+    return directory_tenant(
+        "offline_jamf", dest, lambda: offline_jamf_provider(dest), lambda kind: "mobiledeviceapplications",
+        named=lambda raw: _named(raw["general"]["id"], raw["general"]["bundle_id"]),
+        marked=lambda raw: {**raw, "general": {**raw["general"], "description": "made in the console"}},
+        twin=lambda raw: {**raw, "general": {**raw["general"], "id": "mobiledeviceapplications/twin"}},
+    )
+
+
+def _preferences(record: dict) -> str:
+    return (record.get("app_configuration") or {}).get("preferences") or ""
 
 
 JAMF_STATE = {"app": "jamf/mobile_device_applications", "app_config": "jamf/mobile_device_applications"}
@@ -169,9 +195,14 @@ def _named(object_id: str, name: str) -> dict[str, str]:
     return {"id": object_id, "name": name}
 
 
-@pytest.fixture(params=["intune", "jamf", "offline"])
+DIRECTORIES = {"offline": offline_tenant, "offline_jamf": offline_jamf_tenant}
+
+
+@pytest.fixture(params=["intune", "jamf", "offline", "offline_jamf"])
 def tenant(request, emulator, tmp_path) -> Tenant:
-    return offline_tenant(tmp_path / "tenant") if request.param == "offline" else TENANTS[request.param](emulator)
+    if request.param in DIRECTORIES:
+        return DIRECTORIES[request.param](tmp_path / "tenant")
+    return TENANTS[request.param](emulator)
 
 
 @pytest.fixture(params=sorted(TENANTS))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import Provider
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import OfflineVendor
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import OfflineIntune, OfflineJamf
 
 
 def intune_provider(emu, secret=None, settle_seconds=0) -> Provider:
@@ -19,4 +19,8 @@ def intune_provider(emu, secret=None, settle_seconds=0) -> Provider:
 
 
 def offline_provider(dest) -> Provider:
-    return Provider(OfflineVendor(str(dest)), settle_seconds=0)
+    return Provider(OfflineIntune(str(dest)), settle_seconds=0)
+
+
+def offline_jamf_provider(dest) -> Provider:
+    return Provider(OfflineJamf(str(dest)), settle_seconds=0)
