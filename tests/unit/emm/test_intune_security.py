@@ -365,9 +365,16 @@ def offline_run(dest, **profile):
     return dest / "deviceConfigurations"
 
 
+def stored(folder, display_name):
+    """The offline file holding the object of that display name."""
+    (found,) = [raw for raw in (json.loads(path.read_text(encoding="utf-8")) for path in folder.glob("*.json"))
+                if raw["displayName"] == display_name]
+    return found
+
+
 def test_offline_writes_the_native_bodies_and_one_mobileconfig_of_the_ios_settings(tmp_path):
     folder = offline_run(tmp_path / "first")
-    vpn = json.loads((folder / "Mattermost_device_security_-_iOS_per-app_VPN.json").read_text(encoding="utf-8"))
+    vpn = stored(folder, "Mattermost device security - iOS per-app VPN")
     data = (folder / "Mattermost-device-security.mobileconfig").read_bytes()
 
     assert vpn["@odata.type"] == "#microsoft.graph.iosikEv2VpnConfiguration" and vpn["enablePerApp"] is True
@@ -384,7 +391,7 @@ def test_offline_writes_the_native_bodies_and_one_mobileconfig_of_the_ios_settin
 def test_offline_replaces_a_profile_whose_type_changes(tmp_path):
     offline_run(tmp_path)
     folder = offline_run(tmp_path, per_app_vpn=VENDOR_VPN)
-    vpn = json.loads((folder / "Mattermost_device_security_-_iOS_per-app_VPN.json").read_text(encoding="utf-8"))
+    vpn = stored(folder, "Mattermost device security - iOS per-app VPN")
 
     assert vpn["@odata.type"] == "#microsoft.graph.iosVpnConfiguration" and len(vpn["assignments"]) == 1
     assert offline_provider(tmp_path).plan_device_profiles(profile_spec(per_app_vpn=VENDOR_VPN)).operations == []
@@ -397,8 +404,8 @@ def test_offline_keeps_the_mobileconfig_in_step_with_the_ios_settings(tmp_path):
     assert sorted(payload["PayloadType"] for payload in payloads) == sorted([apple.PASSCODE, apple.RESTRICTIONS])
 
     offline_run(tmp_path, passcode=None, restrictions=None, per_app_vpn=None)
-    assert sorted(path.name for path in folder.iterdir()) == [
-        "Mattermost_device_security_-_Android_fully_managed.json", "Mattermost_device_security_-_Android_work_profile.json"]
+    assert sorted(json.loads(path.read_text(encoding="utf-8"))["displayName"] for path in folder.iterdir()) == [
+        "Mattermost device security - Android fully managed", "Mattermost device security - Android work profile"]
 
 
 def test_offline_rendering_twice_gives_identical_bytes_and_converges(tmp_path):
@@ -486,7 +493,7 @@ def test_selective_wipe_check_lists_the_registrations_and_sends_nothing(emulator
 
     assert chosen == [{"id": registrations[("Sam's iPhone", "com.mattermost.rnbeta")], "name": "Sam's iPhone",
                        "device_tag": "tag-s1", "user_id": registrations["sam"], "os": "iOS", "os_version": "17.4",
-                       "app_id": "com.mattermost.rnbeta", "also_wipes": []}]
+                       "app_id": "com.mattermost.rnbeta", "also_wipes": [], "matched_by": ["user 'sam@example.org'"]}]
     assert emulator.writes() == [] and wiped(emulator) == {}
 
 
