@@ -109,3 +109,17 @@ def test_intune_holds_both_platforms_configured_and_the_app_bound_to_the_vpn(out
     [ios_app] = [app for app in state["mobileApps"] if app.get("bundleId") == "com.mattermost.rn"]
     assert {a["settings"]["vpnConfigurationId"] for a in ios_app["assignments"]} == {vpn["id"]}
     assert {a["target"]["groupId"] for a in ios_app["assignments"]} == set(outcome.groups.values())
+
+
+def test_as_shipped_the_inventory_plans_jamf_offline_and_converges(run_playbook, tmp_path):
+    build = tmp_path / "build"
+    first = run_playbook.playbook(SITE, "-i", str(INVENTORY), "-e", json.dumps({"mattermost_build_dir": str(build)}))
+    second = run_playbook.playbook(SITE, "-i", str(INVENTORY), "-e", json.dumps({"mattermost_build_dir": str(build)}))
+
+    assert first.rc == 0 and second.rc == 0, first.stdout + second.stdout
+    assert second["stats"][HOST]["changed"] == 0
+    record = json.loads((build / "emm-offline" / "mobiledeviceapplications" / "com.mattermost.rn.json").read_text())
+    assert record["general"]["deployment_type"] == "Install Automatically/Prompt Users to Install"
+    assert [group["id"] for group in record["scope"]["mobile_device_groups"]] == [f"<group:{name}>" for name in GROUPS]
+    preferences = plistlib.loads(f'<plist version="1.0">{record["app_configuration"]["preferences"]}</plist>'.encode())
+    assert preferences["username"] == "$EMAIL"
