@@ -1,12 +1,14 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Writing rendered documents to files the Ansible way: only when content differs, with check
-mode, diff, backup and file attributes. Shared by every module that renders files."""
+"""Files the Ansible way: writing rendered documents only when content differs, with check
+mode, diff, backup and file attributes (shared by every module that renders files), and reading
+documents to validate with a bounded size."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 
@@ -51,3 +53,31 @@ def ensure_directory(module, path: str) -> bool:
     if not module.check_mode:
         os.makedirs(path)
     return True
+
+
+class UnreadableDocument(ValueError):
+    """A document path that cannot be read, or may not be: the message says why."""
+
+
+def read_document(path: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, checked before anything is read.
+
+    A FIFO, a device (/dev/zero) or a socket would hang or never end, so only regular files are
+    opened, and without blocking: a FIFO swapped in after the check still cannot stall the read."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise UnreadableDocument(f"cannot read {path}: not a regular file (a directory, FIFO, device or socket)")
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise UnreadableDocument(f"cannot read {path}: {exc.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise UnreadableDocument(f"cannot read {path}: not a regular file")
+        if status.st_size > max_bytes:
+            raise UnreadableDocument(
+                f"refused before reading: {path} has {status.st_size} bytes, over the limit of {max_bytes} bytes")
+        data = handle.read(max_bytes + 1)  # a file growing meanwhile is still cut at the limit
+    if len(data) > max_bytes:
+        raise UnreadableDocument(f"refused: {path} grew over the limit of {max_bytes} bytes while it was read")
+    return data

@@ -177,6 +177,18 @@ def correction(name: str) -> tuple[str, str] | None:
     return (close[0], "similar") if close else None
 
 
+def reads_any(names) -> bool:
+    """Whether any of `names` is a key the Mattermost app reads, a near miss of one or an Intune
+    App SDK key that travels with them: a configuration with none of them is another app's."""
+    return any(lookup(name) or name in INTUNE_SDK_KEYS or correction(name) for name in names)
+
+
+def is_mattermost(app_id: str | None, names) -> bool:
+    """Whether a configuration may be meant for the Mattermost app: its app id is Mattermost's (or
+    a near miss of it), or, when unknown, one of its keys is."""
+    return meant_app_id(app_id) is not None if app_id is not None else reads_any(names)
+
+
 def meant_app_id(app_id: str) -> str | None:
     """The Mattermost app id that `app_id` misses by a typo or by case, or None when it names
     another app."""

@@ -57,7 +57,8 @@ class ParsedDocument:
 
     A document that holds several configurations (a Graph list, a policy with several apps, a set
     of assignment rules) has one ParsedDocument per configuration in `parts`, each naming its
-    `subject` and `location`; `platform` is set where the object says which app reads it.
+    `subject` and `location`; `platform` is set where the object says which app reads it, and
+    `app_id_line` where the document says which app it configures.
     """
 
     format: str
@@ -68,6 +69,7 @@ class ParsedDocument:
     subject: str | None = None
     location: str | None = None
     platform: str | None = None
+    app_id_line: int | None = None
     parts: list[ParsedDocument] = field(default_factory=list)
 
     def settings(self) -> dict[str, str]:
@@ -84,4 +86,16 @@ def comparable_settings(entries: Iterable[Entry]) -> dict[str, str]:
 
 def count(findings: list[Finding]) -> dict[str, int]:
     """How many findings of each severity."""
-    return {severity: sum(1 for f in findings if f.severity == severity) for severity in SEVERITIES}
+    return _tally(finding.severity for finding in findings)
+
+
+def count_dicts(findings: list[dict]) -> dict[str, int]:
+    """How many findings (as dicts, as modules return them) of each severity."""
+    return _tally(finding["severity"] for finding in findings)
+
+
+def _tally(severities: Iterable[str]) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for severity in severities:
+        counts[severity] += 1
+    return counts

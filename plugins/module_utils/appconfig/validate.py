@@ -78,21 +78,17 @@ def _judge(part: ParsedDocument, fmt: str, platforms: Any) -> list[Finding]:
         meant = catalog.meant_app_id(app_id)
         if meant is None:
             return [Finding(INFO, "other-app",
-                            f"the document configures {app_id!r}, not the Mattermost app; only its grammar was checked")]
+                            f"the document configures {app_id!r}, not the Mattermost app; only its grammar was checked",
+                            line=part.app_id_line)]
         result.append(Finding(WARNING, "app-id-near-miss",
                               f"the document configures {app_id!r}, which is not a Mattermost app id: the Mattermost app "
-                              "never receives this configuration", hint=f"did you mean {meant!r}?"))
-    elif app_id is None and fmt in formats.EXPORTS and _foreign(part.entries):
+                              "never receives this configuration", hint=f"did you mean {meant!r}?", line=part.app_id_line))
+    elif app_id is None and fmt in formats.EXPORTS and part.entries and not catalog.reads_any(e.key for e in part.entries):
         return [Finding(INFO, "other-app", "none of its keys is one the Mattermost app reads: it configures another "
                                            "app; only its grammar was checked")]
     result.extend(check_entries(part.entries, targets))
     result.extend(_platform_notes(part.entries, targets))
     return result
-
-
-def _foreign(entries: list[Entry]) -> bool:
-    return bool(entries) and not any(
-        catalog.lookup(e.key) or e.key in catalog.INTUNE_SDK_KEYS or catalog.correction(e.key) for e in entries)
 
 
 def _platform_notes(entries: list[Entry], platforms: tuple[str, ...]) -> list[Finding]:
@@ -228,15 +224,19 @@ def _typed_value(key: catalog.Key, entry: Entry) -> Finding:
         shown = "" if entry.value is None else f" ({entry.value})"
         return Finding(
             ERROR, "typed-boolean" if entry.value_type == "boolean" else "typed-value",
-            f"{key.name} is a {entry.value_type}{shown}; the app compares it to the string \"true\", "
+            f"{key.name} is {_a(entry.value_type)}{shown}; the app compares it to the string \"true\", "
             f"so it reads as {meaning}",
             key=key.name, line=entry.line, hint=f'send the string "{entry.value if entry.value in catalog.SWITCH_VALUES else "true"}"',
         )
     return Finding(
         WARNING, "typed-value",
-        f"{key.name} is a {entry.value_type}; the app reads string values (Android declares every key as a string)",
+        f"{key.name} is {_a(entry.value_type)}; the app reads string values (Android declares every key as a string)",
         key=key.name, line=entry.line, hint="send the value as a string",
     )
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _switch_value(key: catalog.Key, entry: Entry) -> list[Finding]:

@@ -59,7 +59,7 @@ EXPECTED = {
     ]),
     # Another app's specfile: its integer and boolean keys are its business, not errors.
     "other-app-specfile.xml": ("specfile", "com.example.field-app", [
-        ("info", "other-app", None, None),
+        ("info", "other-app", None, 4),
     ]),
     # A whole AMAPI ApplicationPolicy, all strings: clean.
     "amapi-application-policy.json": ("amapi", "com.mattermost.rn", []),

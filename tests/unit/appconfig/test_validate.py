@@ -230,7 +230,7 @@ def test_a_typed_number_is_an_error_on_a_switch_and_a_warning_elsewhere(fmt):
 def test_any_other_plist_type_on_a_switch_is_an_error(value, value_type):
     report = validate_document(f"<dict>\n<key>blurApplicationScreen</key>{value}\n</dict>")
     assert summary(report.findings) == [("error", "typed-value", "blurApplicationScreen", 2)]
-    assert f"is a {value_type}" in report.findings[0].message
+    assert f"is {'an' if value_type[0] in 'aeiou' else 'a'} {value_type}" in report.findings[0].message
     assert "None" not in report.findings[0].message
 
 
@@ -243,14 +243,14 @@ def test_any_other_play_value_field_on_a_switch_is_an_error(value, value_type):
     item = {"key": "copyAndPasteProtection", **json.loads(value)}
     report = validate_document(json.dumps({"managedProperty": [item]}, indent=1))  # "key" on line 4
     assert summary(report.findings) == [("error", "typed-value", "copyAndPasteProtection", 4)]
-    assert f"is a {value_type}" in report.findings[0].message
+    assert f"is {'an' if value_type[0] in 'aeiou' else 'a'} {value_type}" in report.findings[0].message
 
 
 @pytest.mark.parametrize("value, value_type", [("null", "null"), ("[]", "array"), ("{}", "dict"), ("1.5", "real")])
 def test_any_other_amapi_json_type_on_a_switch_is_an_error(value, value_type):
     report = validate_document('{\n  "useVPN": %s\n}' % value, platforms=["ios"])
     assert summary(report.findings) == [("error", "typed-value", "useVPN", 2)]
-    assert f"is a {value_type}" in report.findings[0].message
+    assert f"is {'an' if value_type[0] in 'aeiou' else 'a'} {value_type}" in report.findings[0].message
 
 
 SPECFILE_HEAD = '<managedAppConfiguration>\n<version>1</version>\n<bundleId>com.mattermost.rn</bundleId>\n<dict>\n'
@@ -490,18 +490,18 @@ OTHER_SPECFILE = """<managedAppConfiguration>
 
 
 @pytest.mark.parametrize(
-    "text, app_id",
+    "text, app_id, line",
     [
-        (OTHER_SPECFILE, "com.example.field-app"),
+        (OTHER_SPECFILE, "com.example.field-app", OTHER_SPECFILE.splitlines().index("  <bundleId>com.example.field-app</bundleId>") + 1),
         ('{"productId": "app:com.example.notes", "managedProperty": [{"key": "inAppPinCode", "valueBool": true}]}',
-         "com.example.notes"),
-        ('{"packageName": "com.example.notes", "managedConfiguration": {"pinCode": true}}', "com.example.notes"),
+         "com.example.notes", 1),
+        ('{\n"packageName": "com.example.notes", "managedConfiguration": {"pinCode": true}}', "com.example.notes", 2),
     ],
 )
-def test_another_apps_document_gets_an_info_finding_and_no_key_checks(text, app_id):
+def test_another_apps_document_gets_an_info_finding_and_no_key_checks(text, app_id, line):
     report = validate_document(text)
     assert report.app_id == app_id
-    assert summary(report.findings) == [("info", "other-app", None, None)]
+    assert summary(report.findings) == [("info", "other-app", None, line)]  # at the line naming the app
     assert repr(app_id) in report.findings[0].message
     assert not report.failed(strict=True)
 
@@ -509,7 +509,7 @@ def test_another_apps_document_gets_an_info_finding_and_no_key_checks(text, app_
 def test_another_apps_document_still_gets_its_grammar_checked():
     report = validate_document(OTHER_SPECFILE.replace("<version>1</version>", "<version>x</version>"))
     assert [(f.severity, f.code, f.line) for f in report.findings] == [
-        ("error", "specfile-grammar", 2), ("info", "other-app", None),
+        ("error", "specfile-grammar", 2), ("info", "other-app", 3),
     ]
 
 

@@ -85,6 +85,7 @@ def read_managed_properties(data, parsed: ParsedDocument, line: int | None = Non
         product = data.get("productId")
         if isinstance(product, str):
             parsed.app_id = product.removeprefix("app:")
+            parsed.app_id_line = line or data.line_of("productId")
         properties, location = data.get("managedProperty"), f"{location}.managedProperty"
     else:
         properties = data
@@ -113,6 +114,7 @@ def read_amapi(data, parsed: ParsedDocument, location: str = "$") -> None:
     if isinstance(data.get("managedConfiguration"), JsonObject):
         package = data.get("packageName")
         parsed.app_id = package if isinstance(package, str) else None
+        parsed.app_id_line = data.line_of("packageName")
         data, location = data.get("managedConfiguration"), f"{location}.managedConfiguration"
     parsed.entries.extend(_json_entry(key, value, line, location=f"{location}.{key}")
                           for (key, value), line in zip(data, data.lines))
@@ -140,7 +142,8 @@ def read_amapi_policy(data, parsed: ParsedDocument) -> None:
             continue
         package = application.get("packageName")
         part = ParsedDocument(format=AMAPI_POLICY, app_id=package if isinstance(package, str) else None,
-                              subject=_subject(policy, package), location=location, platform=PLATFORM)
+                              subject=_subject(policy, package), location=location, platform=PLATFORM,
+                              app_id_line=application.line_of("packageName"))
         configuration = application.get("managedConfiguration")
         if isinstance(configuration, JsonObject):
             read_amapi(application, part, location)

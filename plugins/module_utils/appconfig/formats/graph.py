@@ -24,7 +24,7 @@ import base64
 import binascii
 from typing import Any, Mapping
 
-from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import findings, jsondoc
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog, findings, jsondoc
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.findings import Entry, Finding, ParsedDocument
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.formats import android, plist
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.jsondoc import JsonObject
@@ -122,6 +122,7 @@ def read_android(raw: Mapping[str, Any], part: ParsedDocument, location: str = "
     package = raw.get("packageId")
     if isinstance(package, str):
         part.app_id = package.removeprefix("app:")
+        part.app_id_line = _line(raw, "packageId")
     payload, line, where = raw.get("payloadJson"), _line(raw, "payloadJson"), f"{location}.payloadJson"
     if isinstance(payload, (JsonObject, list)):  # stored decoded: its own lines are the file's
         _read_payload(payload, part, None, where)
@@ -145,14 +146,13 @@ def read_android(raw: Mapping[str, Any], part: ParsedDocument, location: str = "
 def _read_payload(payload, part: ParsedDocument, line: int | None, location: str) -> None:
     inner = ParsedDocument(format=android.MANAGED_PROPERTIES)
     android.read_managed_properties(payload, inner, line, location)
-    part.app_id = part.app_id or inner.app_id
+    if part.app_id is None:
+        part.app_id, part.app_id_line = inner.app_id, inner.app_id_line
     part.entries.extend(inner.entries)
     part.findings.extend(inner.findings)
 
 
 def read_mam(raw: Mapping[str, Any], part: ParsedDocument, location: str = "$") -> None:
-    part.findings.append(Finding(MAM_CHANNEL.severity, MAM_CHANNEL.code, MAM_CHANNEL.message, hint=MAM_CHANNEL.hint,
-                                 line=_line(raw, "@odata.type") or _line(raw, "customSettings"), location=location))
     apps = [_app_of(app) for app in raw.get("apps") or () if isinstance(app, (dict, JsonObject))]
     part.app_id = next((app for app in apps if app), None)
     for index, item in enumerate(raw.get("customSettings") or ()):
@@ -160,6 +160,10 @@ def read_mam(raw: Mapping[str, Any], part: ParsedDocument, location: str = "$") 
             value = item.get("value")
             part.entries.append(Entry(item.get("name"), value if isinstance(value, str) else None,
                                       line=_line(item, "name"), location=f"{location}.customSettings[{index}]"))
+    # Another app's MAM configuration is its own business: only Mattermost's is a mistake.
+    if catalog.is_mattermost(part.app_id, (entry.key for entry in part.entries)):
+        part.findings.insert(0, Finding(MAM_CHANNEL.severity, MAM_CHANNEL.code, MAM_CHANNEL.message, hint=MAM_CHANNEL.hint,
+                                        line=_line(raw, "@odata.type") or _line(raw, "customSettings"), location=location))
 
 
 def _app_of(app: Mapping[str, Any]) -> str | None:

@@ -38,8 +38,10 @@ def is_record(data) -> bool:
 def read_json(data: JsonObject, parsed: ParsedDocument) -> None:
     wrapped = data.get(ROOT)
     record, location = (wrapped, f"$.{ROOT}") if isinstance(wrapped, JsonObject) else (data, "$")
-    general = record.get("general") or JsonObject()
+    general = record.get("general")
+    general = general if isinstance(general, JsonObject) else JsonObject()
     part = _part(general.get("name"), general.get("id"), general.get("bundle_id"), location)
+    part.app_id_line = general.line_of("bundle_id")
     configuration = record.get("app_configuration")
     text = configuration.get("preferences") if isinstance(configuration, JsonObject) else None
     line = configuration.line_of("preferences") if isinstance(configuration, JsonObject) else None
@@ -60,6 +62,8 @@ def parse_xml_record(document: str | bytes) -> ParsedDocument:
                                        line=root.sourceline))
         return parsed
     part = _part(root.findtext("general/name"), root.findtext("general/id"), root.findtext("general/bundle_id"), f"/{ROOT}")
+    bundle = root.find("general/bundle_id")
+    part.app_id_line = bundle.sourceline if bundle is not None else None
     element = root.find("app_configuration/preferences")
     # The plist text sits in this file as it is (escaped or CDATA), so its lines are the file's.
     first = element.sourceline if element is not None else None

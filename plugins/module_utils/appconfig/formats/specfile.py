@@ -90,6 +90,8 @@ def parse(document: str | bytes) -> ParsedDocument:
     if root.tag != "managedAppConfiguration":
         return parsed
     parsed.app_id = _child_text(root, "bundleId")
+    bundle = root.find("bundleId")
+    parsed.app_id_line = bundle.sourceline if bundle is not None else None
     version = _child_text(root, "version")
     parsed.version = int(version) if version and version.isascii() and version.isdigit() else None
     key_dict = root.find("dict")
