@@ -109,7 +109,7 @@ def parse(document: str | bytes, fmt: str | None = None) -> ParsedDocument:
     if fmt is not None and fmt not in READ_FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(READ_FORMATS)}")
     head = _head(document)
-    if head.startswith(("{", "[")) and fmt in (None,) + tuple(_JSON_READERS):
+    if head.startswith(("{", "[", '"')) and fmt in (None,) + tuple(_JSON_READERS):
         return _parse_json(document, fmt)
     fmt = fmt or _xml_format(head)
     return _XML_PARSERS[fmt](document) if fmt in _XML_PARSERS else _parse_json(document, fmt)
@@ -152,7 +152,7 @@ def _parse_json(document: str | bytes, fmt: str | None) -> ParsedDocument:
 def _is_graph(data) -> bool:
     if jsondoc.is_array(data):
         return bool(data) and all(graph.is_graph_object(item) for item in data)
-    return graph.is_graph_object(data) or _is_graph_list(data)
+    return graph.is_graph_object(data) or (isinstance(data, JsonObject) and _is_graph_list(data))
 
 
 def _is_policy(data) -> bool:
@@ -171,12 +171,12 @@ def _json_format(data) -> str:
         raise ValueError(_unknown("a JSON array that is not a list of Graph app configurations"))
     if not isinstance(data, JsonObject):
         raise ValueError(_unknown(f"a JSON {android.json_type(data)}"))
+    if data.get("@odata.type"):
+        raise ValueError(_unknown(f"a Graph {data.get('@odata.type')}, which is not an app configuration"))
     for fmt, fits in ((MANAGED_PROPERTIES, _is_managed_properties), (JAMF, jamf.is_record),
                       (WORKSPACE_ONE, workspace_one.is_rules), (AMAPI_POLICY, _is_policy), (AMAPI, _is_amapi)):
         if fits(data):
             return fmt
-    if data.get("@odata.type"):
-        raise ValueError(_unknown(f"a Graph {data.get('@odata.type')}, which is not an app configuration"))
     names = ", ".join(data.names()[:8]) or "no members"
     raise ValueError(_unknown(f"a JSON object with {names}") + "; a managedConfiguration object of another app's keys "
                      "is read with format amapi")
