@@ -186,7 +186,7 @@ class GraphApi:
         obj_type = kind.creatable_type(requested, target.version)
         self._schema.check_entity(body, obj_type, target.version)
         record = new_record(kind, kind.new_object(body, obj_type), self._store.clock() + self._listing_delay)
-        self._store.items(kind)[record.data["id"]] = record
+        (self._store.items(kind) if target.kind.union_of else target.items)[record.data["id"]] = record
         return Response(201, self._entity_body(request, target, record, QueryOptions()))
 
     def _update(self, target: Target, request: Request) -> Response:

@@ -175,3 +175,14 @@ def test_concurrent_writes_are_all_kept(emulator):
     assert {answer.status for answer in answers} == {201}
     assert len({answer.body["id"] for answer in answers}) == 64
     assert len(emulator.state()["mobileApps"]) == 64
+
+
+def test_post_to_a_child_collection_adds_one_item(emulator, ios_app):
+    path = f"{APPS}/{ios_app['id']}/assignments"
+    body = {"@odata.type": "#microsoft.graph.mobileAppAssignment", "intent": "available",
+            "target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1"}}
+
+    created = emulator.graph("POST", path, body)
+
+    assert created.status == 201
+    assert [item["id"] for item in emulator.graph("GET", path).body["value"]] == [created.body["id"]]
