@@ -165,6 +165,14 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
     served_platforms,
 )
 
+
+def _is_vpn_id(value, params) -> bool:
+    """Intune names the VPN profile by its GUID; the offline provider by the id it gave the profile's file."""
+    if value == "" or rules.is_guid(value):
+        return True
+    return params["provider"]["type"] == "offline" and rules.text().accepts(value, params)
+
+
 RULES = {
     "platforms": PLATFORMS_RULE,
     "app_id": rules.choices(["com.mattermost.rn", "com.mattermost.rnbeta"]),
@@ -175,7 +183,8 @@ RULES = {
     "prevent_backup": rules.BOOLEAN,
     "remove_on_unenroll": rules.BOOLEAN,
     "removable": rules.BOOLEAN,
-    "vpn_configuration_id": rules.guid(", or an empty string (removes the VPN)", lambda value: value == ""),
+    "vpn_configuration_id": rules.Rule(f"{rules.GUID_TEXT}, the id mattermost.emm.device_profile returned (offline), "
+                                       "or an empty string (removes the VPN)", _is_vpn_id),
     "purge_assignments": rules.BOOLEAN,
     "state": STATE_RULE,
 }
