@@ -14,9 +14,11 @@ for the test session (`tls_files`); MSAL and the SDK's httpx client trust that c
 import asyncio
 import ssl
 
-import httpx
-import msal
 import pytest
+
+msal = pytest.importorskip("msal", reason="msal is not installed (requirements-test.txt lists it)")
+pytest.importorskip("msgraph", reason="msgraph-sdk is not installed (requirements-test.txt lists it)")
+import httpx
 from kiota_abstractions.api_error import APIError
 from kiota_abstractions.authentication import (
     AccessTokenProvider,
@@ -31,10 +33,10 @@ from msgraph.generated.device_app_management.mobile_app_configurations.item.assi
 from msgraph.generated.device_app_management.mobile_apps.item.assign.assign_post_request_body import (
     AssignPostRequestBody as AppAssignBody,
 )
-from msgraph.generated.device_app_management.targeted_managed_app_configurations.item.assign.assign_post_request_body import (  # noqa: E501 pylint: disable=line-too-long
+from msgraph.generated.device_app_management.targeted_managed_app_configurations.item.assign.assign_post_request_body import (
     AssignPostRequestBody as PolicyAssignBody,
 )
-from msgraph.generated.device_app_management.targeted_managed_app_configurations.item.target_apps.target_apps_post_request_body import (  # noqa: E501 pylint: disable=line-too-long
+from msgraph.generated.device_app_management.targeted_managed_app_configurations.item.target_apps.target_apps_post_request_body import (
     TargetAppsPostRequestBody,
 )
 from msgraph.generated.device_management.device_configurations.item.assign.assign_post_request_body import (
