@@ -22,7 +22,7 @@ options:
   format:
     description: The document's format; detected from the content when omitted.
     type: str
-    choices: [specfile, plist, managed_properties, amapi]
+    choices: [specfile, plist, managed_properties, amapi, graph, jamf, workspace_one, amapi_policy]
   platforms:
     description: The platforms the document is aimed at; by default the format's own.
     type: list

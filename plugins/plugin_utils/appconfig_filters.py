@@ -50,8 +50,8 @@ def appconfig_findings(data, format=None, platforms=None):  # pylint: disable=re
     if isinstance(data, Mapping):
         report = validate_config(_plain(data), _plain(platforms) or ("ios", "android"))
     elif isinstance(data, (str, bytes)):
-        if format is not None and format not in formats.FORMATS:
-            raise AnsibleFilterError(f"appconfig_findings: format {format!r} is not one of {', '.join(formats.FORMATS)}")
+        if format is not None and format not in formats.READ_FORMATS:
+            raise AnsibleFilterError(f"appconfig_findings: format {format!r} is not one of {', '.join(formats.READ_FORMATS)}")
         report = validate_document(data, format, platforms)
     else:
         raise AnsibleFilterError(

@@ -11,6 +11,7 @@ The app reads every key as a string: a switch is on only for exactly ``"true"``.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 
 IOS = "ios"
@@ -166,6 +167,14 @@ def lookup(name: str) -> Key | None:
     return BY_NAME.get(name)
 
 
+_SIMILAR = 0.8
+
+
+@functools.lru_cache(maxsize=None)
+def _of_similar_length(length: int) -> tuple[str, ...]:
+    return tuple(known for known in BY_NAME if 2 * min(len(known), length) >= _SIMILAR * (len(known) + length))
+
+
 def correction(name: str) -> tuple[str, str] | None:
     """The key meant by a name the app does not read, and why: misspelled, case or similar."""
     folded = name.casefold()
@@ -173,7 +182,10 @@ def correction(name: str) -> tuple[str, str] | None:
         return _MISSPELLINGS[folded], "misspelled"
     if folded in _BY_FOLDED_NAME:
         return _BY_FOLDED_NAME[folded].name, "case"
-    close = difflib.get_close_matches(name, BY_NAME, n=1, cutoff=0.8)
+    # difflib's ratio can reach the cutoff only for names of similar length: the others are
+    # skipped cheaply, which keeps a document of many unknown keys fast.
+    candidates = _of_similar_length(len(name))
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=_SIMILAR) if candidates else []
     return (close[0], "similar") if close else None
 
 

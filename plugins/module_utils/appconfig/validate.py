@@ -163,6 +163,9 @@ def check_entries(entries: list[Entry], platforms: tuple[str, ...]) -> list[Find
     return result
 
 
+_KNOWN_KEYS = "known keys: " + ", ".join(catalog.BY_NAME)
+
+
 def _unknown_key(entry: Entry) -> list[Finding]:
     if entry.key in catalog.INTUNE_SDK_KEYS:
         return [Finding(INFO, "intune-sdk-key", f"{entry.key} is read by the Intune App SDK, not by Mattermost's settings",
@@ -170,7 +173,7 @@ def _unknown_key(entry: Entry) -> list[Finding]:
     fix = catalog.correction(entry.key)
     if fix is None:
         return [Finding(WARNING, "unknown-key", f"{entry.key} is not a key the Mattermost app reads; it is ignored",
-                        key=entry.key, line=entry.line, hint="known keys: " + ", ".join(catalog.BY_NAME))]
+                        key=entry.key, line=entry.line, hint=_KNOWN_KEYS)]
     right, why = fix
     if why == "misspelled":
         return [Finding(ERROR, "misspelled-key",
