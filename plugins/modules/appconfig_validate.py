@@ -14,9 +14,9 @@ description:
     managed configuration JSON (Play or Intune) or an Android Management API object, rendered by
     this collection or found in the wild; or a desired configuration as the other modules take it.
   - Also reads the EMMs' own objects as their APIs return them and as backup tools store them,
-    alone or as a list: Intune Graph C(iosMobileAppConfiguration) (C(settings) or the base64 plist
+    alone or as a list, Intune Graph C(iosMobileAppConfiguration) (C(settings) or the base64 plist
     C(encodedSettingXml)), C(androidManagedStoreAppConfiguration) (C(payloadJson) in base64 or
-    decoded) and C(targetedManagedAppConfiguration) (an error: the Mattermost app never reads
+    decoded) and C(targetedManagedAppConfiguration) (an error, since the Mattermost app never reads
     Intune's managed-apps channel); a Jamf Pro mobile device application record in XML or JSON;
     a Workspace ONE assignment-rules body; an Android Management C(Policy). Each finding then
     names the object (display name and id) and where it sits in the document.
