@@ -13,10 +13,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import ansible
 import pytest
 import yaml
 
 PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
+# The ansible-core that the ansible-doc runs belong to: the one next to the interpreter running pytest.
+ANSIBLE_PACKAGE = Path(ansible.__file__).resolve().parent
 # In run order: appconfig_validate's example reads what appconfig_render's example wrote.
 EXAMPLE_SOURCES = [
     PLUGINS / "modules" / "appconfig_render.py",
@@ -127,12 +130,30 @@ def test_filter_examples_do_what_they_say(examples):
     assert facts["managed_configuration"] == {"serverUrl": "https://chat.example.com"}
 
 
+def problems_with_our_docs(output: str) -> list[str]:
+    """The warnings and errors in ansible-doc's output but those about ansible-core's own files.
+
+    ansible-core 2.20+ warns, on every role listing, that a collection inside its own package has
+    no version; that says nothing about this collection's documentation.
+    """
+    lines = [line for line in output.splitlines() if "[WARNING]" in line or "ERROR" in line]
+    return [line for line in lines if str(ANSIBLE_PACKAGE) not in line]
+
+
 @pytest.mark.parametrize("plugin_type", list(DOC_RUNS))
 def test_ansible_doc_renders_without_warnings(runs, plugin_type):
     done = runs["docs"][plugin_type]
     names, expected = DOC_RUNS[plugin_type]
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
-    assert "[WARNING]" not in output and "ERROR" not in output, output
+    assert problems_with_our_docs(output) == [], output
     for text in names + expected:
         assert text in done.stdout
+
+
+def test_only_warnings_about_ansible_core_itself_are_left_aside():
+    own = f"[WARNING]: Collection at '{ANSIBLE_PACKAGE}/_internal/ansible_collections/ansible/_protomatter' does not have a MANIFEST.json file"
+    ours = f"[WARNING]: Skipping invalid documentation in {PLUGINS}/modules/app.py"
+    assert problems_with_our_docs("\n".join(["> ROLE: mattermost.emm.appconfig", own, ours, "ERROR! no such role"])) == [
+        ours, "ERROR! no such role",
+    ]
