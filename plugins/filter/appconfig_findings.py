@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: appconfig_findings
 short_description: List what is wrong with a Mattermost app configuration document
-version_added: 0.1.0
+version_added: 1.0.0
 author: Mattermost EMM contributors (@mattermost)
 description:
   - Validates a document (a string in any supported format) or a desired configuration (a

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: appconfig_render
 short_description: Render a Mattermost app configuration as one EMM document
-version_added: 0.1.0
+version_added: 1.0.0
 author: Mattermost EMM contributors (@mattermost)
 description:
   - Validates a desired configuration of the Mattermost mobile app and returns it as one

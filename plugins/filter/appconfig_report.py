@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: appconfig_report
 short_description: Turn appconfig_validate results into JUnit XML or SARIF
-version_added: 0.1.0
+version_added: 1.0.0
 author: Mattermost EMM contributors (@mattermost)
 description:
   - Takes the registered result of M(mattermost.emm.appconfig_validate) run with

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: app
 short_description: Manage the Mattermost app in an EMM's catalog, and who gets it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Adds the Mattermost iOS app to the EMM catalog, and assigns the iOS and Android apps to
     groups as required, available or uninstall, with the app-level settings the Mattermost

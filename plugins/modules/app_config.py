@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: app_config
 short_description: Manage the Mattermost app's configuration policies in an EMM, with their assignments
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates, assigns and removes the app configuration that the Mattermost mobile app
     reads, from the same desired configuration as M(mattermost.emm.appconfig_render). Every value is

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: app_protection
 short_description: Manage Intune app protection policies for the Mattermost iOS app
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates and assigns an Intune app protection policy (C(iosManagedAppProtection))
     targeted at the Mattermost app, with its data-protection settings and conditional launch.

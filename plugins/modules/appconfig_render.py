@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: appconfig_render
 short_description: Render a Mattermost mobile app configuration into the documents EMMs import
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Validates one desired configuration of the Mattermost mobile app (the managed app
     configuration keys it reads) and writes it to files in every format an EMM takes, for

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: appconfig_validate
 short_description: Check a Mattermost app configuration document for what the app will really read
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Validates an AppConfig specfile, an iOS managed app configuration plist, an Android
     managed configuration JSON (Play or Intune) or an Android Management API object, rendered by

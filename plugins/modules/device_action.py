@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: device_action
 short_description: Wipe, retire or selectively wipe named devices through the EMM
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Asks the EMM to wipe (factory reset) or retire (remove management, the managed Mattermost app
     and its data, keeping personal data) each device the task names, or to selectively wipe the

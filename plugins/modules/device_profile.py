@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: device_profile
 short_description: Generate and assign the device profiles the Mattermost app's security relies on
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Generates, from one validated description, the device-wide settings Mattermost's mobile
     security depends on (passcode, restrictions, the per-app VPN or app tunnel), creates or

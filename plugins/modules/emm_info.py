@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: emm_info
 short_description: Audit what an EMM holds for the Mattermost app
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads back the Mattermost app entries, every app configuration that targets them or carries
     Mattermost keys, their assignments and the groups they name, and validates every
