@@ -67,7 +67,7 @@ def test_instance_discovery_refuses_another_host(emulator):
 
 
 def test_tokens_are_shaped_like_entras(emulator):
-    tokens = [emulator.fetch_token().body["access_token"] for _ in range(64)]
+    tokens = [emulator.fetch_token().body["access_token"] for _attempt in range(64)]
 
     assert all(token.startswith("eyJ") and token.count(".") == 2 for token in tokens)
     claims = _claims(tokens[0])

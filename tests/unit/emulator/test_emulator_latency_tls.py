@@ -38,7 +38,7 @@ def test_every_api_request_waits_the_latency_and_a_batch_waits_once():
 def test_jitter_adds_up_to_its_seconds():
     with run_emulator(latency=0.1, latency_jitter=0.2) as emu:
         emu.token()
-        waits = [_timed(lambda: emu.graph("GET", "/groups"))[1] for _ in range(8)]
+        waits = [_timed(lambda: emu.graph("GET", "/groups"))[1] for _attempt in range(8)]
 
     assert min(waits) >= 0.1
     assert len({round(wait, 3) for wait in waits}) > 1
