@@ -74,3 +74,34 @@ def test_execution_environment_requirements_match_local_ones():
 def test_collection_imports_from_this_checkout():
     package = importlib.import_module("ansible_collections.mattermost.emm")
     assert Path(list(package.__path__)[0]).resolve() == REPO_ROOT
+
+
+def readme_contents_table() -> list[str]:
+    """The first column of the README's Contents table: its rows up to the first line that is not one."""
+    lines = (REPO_ROOT / "README.md").read_text(encoding="utf-8").split("## Contents\n", 1)[1].lstrip("\n").splitlines()
+    rows = []
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        rows.append(line.split("|")[1].strip())
+    return rows[2:]
+
+
+def test_readme_contents_table_lists_every_module_filter_and_role_in_one_piece():
+    shipped = {f"`mattermost.emm.{path.stem}` (module)" for path in (REPO_ROOT / "plugins" / "modules").glob("*.py")}
+    shipped |= {f"`mattermost.emm.{path.stem}` (filter)" for path in (REPO_ROOT / "plugins" / "filter").glob("*.py")}
+    shipped |= {f"`mattermost.emm.{path.name}` (role)" for path in (REPO_ROOT / "roles").iterdir() if path.is_dir()}
+    assert set(readme_contents_table()) == shipped
+
+
+def test_user_execution_environment_installs_this_collection():
+    definition = load_yaml("execution-environment.yml")
+    assert definition["version"] == 3
+    assert [entry["name"] for entry in definition["dependencies"]["galaxy"]["collections"]] == ["mattermost.emm"]
+
+
+def test_renamed_module_redirects_until_2_0_0():
+    routing = load_yaml("meta/runtime.yml")["plugin_routing"]["modules"]["appconfig"]
+    assert routing["redirect"] == "mattermost.emm.appconfig_render"
+    assert routing["deprecation"]["removal_version"] == "2.0.0"
+    assert (REPO_ROOT / "plugins" / "modules" / "appconfig_render.py").exists()
