@@ -226,7 +226,7 @@ def test_malformed_json_names_its_line_once(run):
     task = result.task("malformed json")
     error = json_error(MALFORMED_JSON)
     assert failed(task)
-    assert task["format"] == "amapi"
+    assert task["format"] == "json"  # malformed: its shape, and so its format, is unknown
     assert [(f["code"], f["line"]) for f in task["findings"]] == [("malformed-json", error.lineno)]
     assert task["msg"] == f"1 error(s), 0 warning(s): line {error.lineno}: {error.msg} at column {error.colno}"
 
@@ -235,7 +235,7 @@ def test_an_unreadable_path_fails_naming_it(run):
     result, workdir = run
     task = result.task("missing file")
     assert failed(task)
-    assert task["msg"] == f"cannot read {workdir / 'nothing-here.xml'}: No such file or directory"
+    assert task["msg"] == f"1 error(s), 0 warning(s): cannot read {workdir / 'nothing-here.xml'}: No such file or directory"
 
 
 def test_render_filter_gives_every_format(run):
@@ -284,3 +284,45 @@ def test_findings_filter_on_a_string_and_on_a_mapping(run):
     ]
     assert facts["on_mapping"][1]["message"] == "useVPN is read only by the ios app; on android it does nothing"
     assert facts["on_good_string"] == []
+
+
+# The shipped playbook, run as CI and pre-commit run it -------------------------------------------
+
+@pytest.fixture(scope="module")
+def shipped(start_command, tmp_path_factory):
+    from tests.unit.appconfig.report_schemas import check_junit, check_sarif  # pylint: disable=import-outside-toplevel
+    from pathlib import Path  # pylint: disable=import-outside-toplevel
+
+    repo = tmp_path_factory.mktemp("repo")
+    documents = Path(__file__).parents[1] / "appconfig" / "documents"
+    (repo / "emm" / "intune").mkdir(parents=True)
+    for name in ("graph-ios-settings.json", "graph-mam.json"):
+        (repo / "emm" / "intune" / name).write_bytes((documents / name).read_bytes())
+    (repo / "emm" / "jamf-record.xml").write_bytes((documents / "jamf-record.xml").read_bytes())
+    (repo / "emm" / "clean.plist").write_text(PLIST, encoding="utf-8")
+    variables = json.dumps({"documents": ["emm/**/*.json", "emm/*.xml", "emm/clean.plist"], "documents_root": str(repo)})
+    run = start_command("ansible-playbook", "mattermost.emm.validate_documents", "-e", variables).wait()
+    return run, check_junit((repo / "appconfig-validation.junit.xml").read_text("utf-8")), \
+        check_sarif((repo / "appconfig-validation.sarif").read_text("utf-8"))
+
+
+def test_the_shipped_playbook_fails_on_errors_and_names_the_documents(shipped):
+    run, _junit, _sarif = shipped
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "emm/intune/graph-mam.json: line 2:" in run.stdout
+
+
+def test_its_junit_report_has_one_case_per_document(shipped):
+    _run, junit, _sarif = shipped
+    cases = {case.get("name"): case.find("failure") is not None for case in junit.iter("testcase")}
+    assert cases == {"emm/clean.plist": False, "emm/intune/graph-ios-settings.json": True,
+                     "emm/intune/graph-mam.json": True, "emm/jamf-record.xml": True}
+
+
+def test_its_sarif_report_annotates_each_finding_at_its_line(shipped):
+    _run, _junit, sarif = shipped
+    places = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"],
+               r["locations"][0]["physicalLocation"].get("region", {}).get("startLine")) for r in sarif["runs"][0]["results"]}
+    assert ("emm/intune/graph-ios-settings.json", "misspelled-key", 23) in places
+    assert ("emm/jamf-record.xml", "wrong-case-value", 26) in places
+    assert ("emm/intune/graph-mam.json", "mam-channel", 2) in places
