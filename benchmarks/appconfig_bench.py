@@ -14,7 +14,11 @@ documents per second.
 from __future__ import annotations
 
 import argparse
+import base64
+import itertools
+import json
 import os
+import string
 import random
 import resource
 import sys
@@ -59,6 +63,40 @@ def broken(document: str, rng: random.Random) -> str:
     return document.replace(old, new, 1)
 
 
+def exports(config: AppConfig) -> dict[str, str]:
+    """The configuration as each EMM export the validator reads."""
+    ios = config.for_platform("ios")
+    android = config.for_platform("android")
+    play = formats.render(config, "managed_properties").text if android else "[]"
+    return {
+        "graph (iOS settings)": json.dumps({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "id": "1",
+                                            "displayName": "Mattermost", "settings": [
+            {"appConfigKey": k, "appConfigKeyType": "stringType", "appConfigKeyValue": v} for k, v in ios.items()]}, indent=2),
+        "graph (Android)": json.dumps({"@odata.type": "#microsoft.graph.androidManagedStoreAppConfiguration", "id": "2",
+                                       "packageId": "app:com.mattermost.rn",
+                                       "payloadJson": base64.b64encode(play.encode()).decode()}, indent=2),
+        "jamf": ("<mobile_device_application><general><id>1</id><name>Mattermost</name><bundle_id>com.mattermost.rn"
+                 "</bundle_id></general><app_configuration><preferences>"
+                 + formats.render(config, "plist").text.replace("&", "&amp;").replace("<", "&lt;")
+                 + "</preferences></app_configuration></mobile_device_application>"),
+        "workspace_one": json.dumps({"assignments": [{"priority": 0, "distribution": {"name": "Mattermost"},
+                                                      "application_configuration": [
+            {"key": k, "value": v, "type": 1} for k, v in config.settings.items()]}]}, indent=2),
+        "amapi_policy": json.dumps({"name": "enterprises/e/policies/p", "applications": [
+            {"packageName": "com.mattermost.rn", "managedConfiguration": android}]}, indent=2),
+    }
+
+
+def hostile() -> dict[str, tuple[str, str | None]]:
+    """Documents that were once slow or unbounded, as (document, format)."""
+    names = ("".join(letters) for letters in itertools.product(string.ascii_letters, repeat=3))
+    return {
+        "2,000 duplicated keys": ("{" + ",".join('"serverUrl":"https://chat.example.com"' for _ in range(2000)) + "}", None),
+        "100,000 distinct keys": ("{" + ",".join(f'"{n}":""' for n, _ in zip(names, range(100_000))) + "}", "amapi"),
+        "1.65 MB document": ('{"vendor": "' + "x" * 1_650_000 + '"}', None),
+    }
+
+
 def timed(function, items) -> float:
     start = time.perf_counter()
     for item in items:
@@ -91,6 +129,15 @@ def main() -> None:
               f"{len(damaged) / broken_seconds:>12,.0f}")
         all_documents += documents + damaged
         total_render += render_seconds
+    print(f"{'export format':<22}{'validate/s':>12}")
+    corpus = [exports(config) for config in configs]
+    for name in corpus[0]:
+        documents = [item[name] for item in corpus]
+        print(f"{name:<22}{len(documents) / timed(validate_document, documents):>12,.0f}")
+    print("hostile documents (target: each under a second)")
+    for name, (document, fmt) in hostile().items():
+        seconds = timed(lambda text, fmt=fmt: validate_document(text, fmt), [document])
+        print(f"  {name:<24}{len(document):>10,} bytes {seconds:>8.3f} s")
     rng.shuffle(all_documents)
     mixed_seconds = timed(validate_document, all_documents)
     print(f"overall: render {len(configs) * len(formats.FORMATS) / total_render:,.0f} documents/s, "
