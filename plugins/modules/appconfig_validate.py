@@ -120,20 +120,6 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ review.findings | map(attribute='message') | list }}"
 
-- name: Validate every export kept in a repository, and report for CI
-  mattermost.emm.appconfig_validate:
-    paths:
-      - "intune/**/*.json"
-      - "jamf/*.xml"
-    root: "{{ playbook_dir }}/.."
-  register: exports
-  failed_when: false
-
-- name: Write JUnit XML for the CI's test view
-  ansible.builtin.copy:
-    content: "{{ exports | mattermost.emm.appconfig_report('junit') }}"
-    dest: "{{ playbook_dir }}/../appconfig.junit.xml"
-    mode: "0644"
 """
 
 RETURN = r"""
@@ -286,7 +272,8 @@ def validate_many(module: AnsibleModule, params: dict) -> dict:
             finding["path"] = shown
         documents.append(result)
     if not documents:
-        module.fail_json(msg=f"paths: no document matched {params['paths']} under {root}", documents=[])
+        module.fail_json(msg=f"paths: no document matched {params['paths']} under {root}", documents=[], findings=[],
+                         counts=findings.count_dicts([]), format=None, app_id=None)
     every = [finding for document in documents for finding in document["findings"]]
     every.sort(key=lambda finding: _SEVERITY_ORDER[finding["severity"]])
     return {"format": None, "app_id": None, "documents": documents, "findings": every, "counts": findings.count_dicts(every)}
