@@ -119,7 +119,6 @@ EXAMPLES = r"""
 - name: Show what is wrong with it
   ansible.builtin.debug:
     msg: "{{ review.findings | map(attribute='message') | list }}"
-
 """
 
 RETURN = r"""
