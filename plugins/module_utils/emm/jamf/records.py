@@ -239,21 +239,52 @@ def write_xml(op: Operation) -> bytes:
     changed: the general fields that differ, the scope when the assignments change and, for
     APP_CONFIG, only the preferences, so the rest of the record stays as it is."""
     root = etree.Element(RESOURCES[op.kind][1])
-    fields = _changed_fields(op)
-    if op.kind == APP_CONFIG and "preferences" in fields:
-        configuration = etree.SubElement(root, "app_configuration")
-        _text(configuration, "preferences", plist.render(fields["preferences"]) if fields["preferences"] else "")
-    elif op.kind != APP_CONFIG and fields:
-        general = etree.SubElement(root, "general")
-        if op.kind == DEVICE_PROFILE and op.action == engine.CREATE:  # a profile's name is its identity
-            _text(general, "name", op.name)
-        for name, value in fields.items():
-            _text(general, name, _payloads_text(op, value) if name == "payloads" else value)
-        if "payloads" in fields:
-            _text(general, "redeploy_on_update", REDEPLOY_ON_UPDATE)
+    preferences = _preferences_written(op)
+    if preferences is not None:
+        _text(etree.SubElement(root, "app_configuration"), "preferences", preferences)
+    general = _general_written(op)
+    if general:
+        element = etree.SubElement(root, "general")
+        for name, value in general.items():
+            _text(element, name, value)
+        if "payloads" in general:
+            _text(element, "redeploy_on_update", REDEPLOY_ON_UPDATE)
     if op.assignments is not None:
         root.append(scope_xml(op.assignments))
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def stored_record(op: Operation, object_id: str, previous: Mapping[str, Any]) -> dict[str, Any]:
+    """The record as Jamf Pro answers for it once `op` is written over `previous` (a partial PUT
+    keeps what it does not send): the offline provider's tenant."""
+    record = {name: dict(value) for name, value in previous.items()}
+    record["general"] = {**record.get("general", {}), **_general_written(op), "id": object_id}
+    preferences = _preferences_written(op)
+    if preferences is not None:
+        record["app_configuration"] = {"preferences": preferences}
+    if op.assignments is not None:
+        record["scope"] = scope_record(op.assignments)
+    return record
+
+
+def _preferences_written(op: Operation) -> str | None:
+    """An APP_CONFIG write's preferences as plist text; None when it writes none."""
+    fields = _changed_fields(op)
+    if op.kind != APP_CONFIG or "preferences" not in fields:
+        return None
+    return plist.render(fields["preferences"]) if fields["preferences"] else ""
+
+
+def _general_written(op: Operation) -> dict[str, Any]:
+    """The `general` fields a write sends (a profile's payloads as .mobileconfig text)."""
+    if op.kind == APP_CONFIG:
+        return {}
+    fields = _changed_fields(op)
+    if not fields:
+        return {}
+    general = {"name": op.name} if op.kind == DEVICE_PROFILE and op.action == engine.CREATE else {}  # its identity
+    general.update((name, _payloads_text(op, value) if name == "payloads" else value) for name, value in fields.items())
+    return general
 
 
 def _changed_fields(op: Operation) -> dict[str, Any]:
@@ -282,6 +313,15 @@ def scope_xml(wanted: Sequence[Assignment]) -> Any:
     _groups(etree.SubElement(element, "exclusions"),
             [a.target for a in wanted if a.target.type == DEVICE_GROUP and a.target.exclude])
     return element
+
+
+def scope_record(wanted: Sequence[Assignment]) -> dict[str, Any]:
+    """A scope as Jamf Pro's JSON answers hold it."""
+    def groups(exclude: bool) -> list[dict[str, str]]:
+        return [{"id": a.target.id} for a in sorted(wanted, key=lambda a: a.target.id)
+                if a.target.type == DEVICE_GROUP and a.target.exclude == exclude]
+    return {"all_mobile_devices": any(a.target.type == engine.ALL_DEVICES for a in wanted),
+            "mobile_device_groups": groups(False), "exclusions": {"mobile_device_groups": groups(True)}}
 
 
 def _groups(parent: Any, targets: Sequence[Target]) -> None:
