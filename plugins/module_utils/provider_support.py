@@ -100,6 +100,7 @@ PROVIDER_RULES = {
     "provider.timeout": rules.integer(1, 3600, " (seconds)"),
     "provider.settle_seconds": rules.integer(0, 600, " (seconds)"),
     "provider.dest": rules.path(),
+    "provider.vendor": rules.choices(sorted(offline.VENDORS)),
 }
 
 
