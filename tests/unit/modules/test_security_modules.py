@@ -161,7 +161,7 @@ def test_second_run_changes_nothing_and_refusals_send_nothing(steps):
     assert (profile["vpn_configuration_id"], profile["objects"]) == (first_profile["vpn_configuration_id"], first_profile["objects"])
     assert all(r.get("failed") for r in (android, unnamed, too_many)), second.run.output
     assert "Intune App SDK" in android["msg"] and android["api_requests"]["requests"] == 0
-    assert "name the devices" in unnamed["msg"]
+    assert "devices: [] is not allowed" in unnamed["msg"] and "at least one device" in unnamed["msg"]
     assert "max_devices=1" in too_many["msg"] and "nothing was sent" in too_many["msg"]
     assert devices["Alex's iPhone"] in too_many["msg"] and devices["Alex's Pixel"] in too_many["msg"]
 
