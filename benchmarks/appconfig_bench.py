@@ -69,9 +69,10 @@ def exports(config: AppConfig) -> dict[str, str]:
     android = config.for_platform("android")
     play = formats.render(config, "managed_properties").text if android else "[]"
     return {
-        "graph (iOS settings)": json.dumps({"@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "id": "1",
-                                            "displayName": "Mattermost", "settings": [
-            {"appConfigKey": k, "appConfigKeyType": "stringType", "appConfigKeyValue": v} for k, v in ios.items()]}, indent=2),
+        "graph (iOS settings)": json.dumps({
+            "@odata.type": "#microsoft.graph.iosMobileAppConfiguration", "id": "1", "displayName": "Mattermost",
+            "settings": [{"appConfigKey": k, "appConfigKeyType": "stringType", "appConfigKeyValue": v} for k, v in ios.items()],
+        }, indent=2),
         "graph (Android)": json.dumps({"@odata.type": "#microsoft.graph.androidManagedStoreAppConfiguration", "id": "2",
                                        "packageId": "app:com.mattermost.rn",
                                        "payloadJson": base64.b64encode(play.encode()).decode()}, indent=2),
@@ -91,8 +92,8 @@ def hostile() -> dict[str, tuple[str, str | None]]:
     """Documents that were once slow or unbounded, as (document, format)."""
     names = ("".join(letters) for letters in itertools.product(string.ascii_letters, repeat=3))
     return {
-        "2,000 duplicated keys": ("{" + ",".join('"serverUrl":"https://chat.example.com"' for _ in range(2000)) + "}", None),
-        "100,000 distinct keys": ("{" + ",".join(f'"{n}":""' for n, _ in zip(names, range(100_000))) + "}", "amapi"),
+        "2,000 duplicated keys": ("{" + ",".join(['"serverUrl":"https://chat.example.com"'] * 2000) + "}", None),
+        "100,000 distinct keys": ("{" + ",".join(f'"{n}":""' for n in itertools.islice(names, 100_000)) + "}", "amapi"),
         "1.65 MB document": ('{"vendor": "' + "x" * 1_650_000 + '"}', None),
     }
 

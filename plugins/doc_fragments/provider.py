@@ -131,6 +131,12 @@ options:
       dest:
         description: The directory of the V(offline) provider. Required for V(offline).
         type: path
+      vendor:
+        description:
+          - The vendor the V(offline) provider plans as, keeping that vendor's objects in O(provider.dest).
+          - Used only with V(offline); by default V(intune).
+        type: str
+        choices: [intune, jamf]
 notes:
   - Throttling (HTTP 429, honouring C(Retry-After)) and server errors (5xx) are retried with
     backoff, within a bounded time; a failure half-way leaves a state the next run completes

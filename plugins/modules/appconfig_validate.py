@@ -78,8 +78,8 @@ options:
   format:
     description:
       - The document's format; V(auto) tells it from the content.
-    type: str
       - V(graph), V(jamf), V(workspace_one) and V(amapi_policy) are exports of the EMMs' objects.
+    type: str
     choices: [auto, specfile, plist, managed_properties, amapi, graph, jamf, workspace_one, amapi_policy]
     default: auto
   platforms:
