@@ -134,8 +134,8 @@ def _is_endpoint(value: Any, params: Mapping[str, Any]) -> bool:
         port_ok = parts.port is None or parts.port > 0
     except (TypeError, ValueError):  # an unreadable port
         return False
-    return (parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok and "@" not in parts.netloc
-            and not parts.query and not parts.fragment and not _CONTROL.search(value) and " " not in value)
+    plain = not parts.query and not parts.fragment and not _CONTROL.search(value) and " " not in value
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok and "@" not in parts.netloc and plain
 
 
 def https_url_on(hosts: Sequence[str]) -> Rule:
@@ -144,8 +144,8 @@ def https_url_on(hosts: Sequence[str]) -> Rule:
             parts = urlsplit(value)
         except (TypeError, ValueError):
             return False
-        return (parts.scheme == "https" and (parts.hostname or "") in hosts and "@" not in parts.netloc
-                and not _CONTROL.search(value) and " " not in value)
+        plain = "@" not in parts.netloc and not _CONTROL.search(value) and " " not in value
+        return parts.scheme == "https" and (parts.hostname or "") in hosts and plain
 
     return Rule(f"an https:// URL on {' or '.join(hosts)}", accepts)
 

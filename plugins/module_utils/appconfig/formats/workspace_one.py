@@ -21,9 +21,11 @@ def is_rules(data) -> bool:
     if not isinstance(data, JsonObject) or not jsondoc.is_array(data.get("assignments")):
         return False
     rules = data.get("assignments")
-    return not rules or any(isinstance(rule, JsonObject) and (rule.get("distribution") is not None
-                                                              or rule.get("application_configuration") is not None)
-                            for rule in rules)
+    return not rules or any(isinstance(rule, JsonObject) and _assigns(rule) for rule in rules)
+
+
+def _assigns(rule: JsonObject) -> bool:
+    return rule.get("distribution") is not None or rule.get("application_configuration") is not None
 
 
 def read(data: JsonObject, parsed: ParsedDocument) -> None:
