@@ -186,7 +186,7 @@ ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups",
 # The rules of the options an entry of `configurations` may also hold.
 ENTRY_RULES = {
     "name": NAME_RULE,
-    "config": rules.by_model("a mapping of the Mattermost keys in docs/appconfig-keys.md, each checked by the appconfig model; "
+    "config": rules.by_model("a mapping of the Mattermost keys in docs/docsite/rst/appconfig_keys.rst, each checked by the appconfig model; "
                              "required with state present"),
     "platforms": PLATFORMS_RULE,
     "app_id": rules.choices(["com.mattermost.rn", "com.mattermost.rnbeta"]),
