@@ -10,13 +10,16 @@ which prints them as JSON under CUSTOM STATS (ansible-core ships no JSON stdout 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
+
+from tests.emulator import run_emulator
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 _STATS = "\tRUN: "
@@ -109,3 +112,40 @@ def _results(stdout: str) -> list[dict[str, Any]]:
         return []
     stats, _end = json.JSONDecoder().raw_decode(stdout, start + len(_STATS))
     return stats["results"]
+
+
+SITE = REPO_ROOT / "playbooks" / "site.yml"
+
+
+@dataclass
+class SiteOutcome:
+    """One tenant after a first site run, and the second run with the writes it sent."""
+
+    first: Any  # conftest.PlaybookResult
+    state: dict[str, list[dict[str, Any]]]
+    second: Any
+    writes: list[dict[str, Any]]
+    groups: dict[str, str]  # what `seed` returned: group name -> id
+
+    def by_name(self, collection: str) -> dict[str, dict[str, Any]]:
+        return {item["displayName"]: item for item in self.state.get(collection, [])}
+
+
+def site_twice(runner, names: Sequence[str], seed: Callable[[Any, str], dict[str, str]],
+               arguments: Callable[[Any, str], list[str]]) -> dict[str, SiteOutcome]:
+    """playbooks/site.yml twice on one emulator per name, the runs of all names at once:
+    `seed(emulator, name)` prepares each tenant, `arguments(emulator, name)` gives each run's options."""
+    def run_all(tenants):
+        started = {name: runner.start_playbook(SITE, *arguments(emu, name)) for name, emu in tenants.items()}
+        return {name: pending.wait() for name, pending in started.items()}
+
+    with contextlib.ExitStack() as stack:
+        tenants = {name: stack.enter_context(run_emulator()) for name in names}
+        groups = {name: seed(emu, name) for name, emu in tenants.items()}
+        first = run_all(tenants)
+        states = {name: emu.state() for name, emu in tenants.items()}
+        for emu in tenants.values():
+            emu.clear_requests()
+        second = run_all(tenants)
+        return {name: SiteOutcome(first[name], states[name], second[name], tenants[name].writes(), groups[name])
+                for name in names}

@@ -10,9 +10,7 @@ The three tenants are separate emulators; their runs overlap, first runs togethe
 
 from __future__ import annotations
 
-import contextlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +18,9 @@ import pytest
 import yaml
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
-from provider_playbooks import intune_provider
-from tests.emulator import run_emulator
+from provider_playbooks import SiteOutcome, intune_provider, site_twice
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-SITE = REPO_ROOT / "playbooks" / "site.yml"
 INVENTORIES = REPO_ROOT / "playbooks" / "inventories"
 HOST = "example_org"
 SCENARIOS = ("company_owned", "byod", "ios_unenrolled")
@@ -49,20 +45,6 @@ def named_groups(host_vars: dict[str, Any]) -> set[str]:
     return {target["group"] for target in targets}
 
 
-@dataclass
-class Outcome:
-    """One scenario's tenant after the first run, and the second run with its writes."""
-
-    first: Any  # conftest.PlaybookResult
-    state: dict[str, list[dict[str, Any]]]
-    second: Any
-    writes: list[dict[str, Any]]
-    groups: dict[str, str]
-
-    def by_name(self, collection: str) -> dict[str, dict[str, Any]]:
-        return {item["displayName"]: item for item in self.state.get(collection, [])}
-
-
 def seed(emu, scenario: str) -> dict[str, str]:
     """The groups the inventory names and, where it deploys Android, the Managed Google Play app."""
     host_vars = inventory_vars(scenario)
@@ -72,28 +54,16 @@ def seed(emu, scenario: str) -> dict[str, str]:
     return {item["displayName"]: item["id"] for item in seeded["groups"]}
 
 
-def run_site(runner, tenants) -> dict[str, Any]:
-    """The site playbook on every scenario's inventory and tenant at once; the results by scenario."""
-    started = {}
-    for scenario, emu in tenants.items():
-        extra = {"mattermost_emm_provider": intune_provider(emu), "mattermost_build_dir": str(runner.workdir / scenario)}
-        started[scenario] = runner.start_playbook(SITE, "-i", str(INVENTORIES / scenario), "-e", json.dumps(extra))
-    return {scenario: pending.wait() for scenario, pending in started.items()}
+def site_arguments(emu, scenario: str, workdir) -> list[str]:
+    extra = {"mattermost_emm_provider": intune_provider(emu), "mattermost_build_dir": str(workdir / scenario)}
+    return ["-i", str(INVENTORIES / scenario), "-e", json.dumps(extra)]
 
 
 @pytest.fixture(scope="module")
-def outcomes(playbook_runner) -> dict[str, Outcome]:
+def outcomes(playbook_runner) -> dict[str, SiteOutcome]:
+    """The three tenants are separate emulators; their runs overlap, first runs together, then second runs."""
     runner = playbook_runner("scenarios")
-    with contextlib.ExitStack() as stack:
-        tenants = {scenario: stack.enter_context(run_emulator()) for scenario in SCENARIOS}
-        groups = {scenario: seed(emu, scenario) for scenario, emu in tenants.items()}
-        first = run_site(runner, tenants)
-        states = {scenario: emu.state() for scenario, emu in tenants.items()}
-        for emu in tenants.values():
-            emu.clear_requests()
-        second = run_site(runner, tenants)
-        return {scenario: Outcome(first[scenario], states[scenario], second[scenario], tenants[scenario].writes(),
-                                  groups[scenario]) for scenario in SCENARIOS}
+    return site_twice(runner, SCENARIOS, seed, lambda emu, scenario: site_arguments(emu, scenario, runner.workdir))
 
 
 def targets(item: dict[str, Any]) -> list[tuple]:
@@ -109,7 +79,7 @@ def intents(app: dict[str, Any]) -> dict[str, str]:
     return {a["target"]["groupId"]: a["intent"] for a in app["assignments"]}
 
 
-def apps_by_type(outcome: Outcome) -> dict[str, dict[str, Any]]:
+def apps_by_type(outcome: SiteOutcome) -> dict[str, dict[str, Any]]:
     return {app["@odata.type"]: app for app in outcome.state["mobileApps"]}
 
 
@@ -118,7 +88,7 @@ def keys_of(configuration: dict[str, Any]) -> set[str]:
     return {s["appConfigKey"] for s in configuration["settings"]}
 
 
-def personal_filter(outcome: Outcome) -> str:
+def personal_filter(outcome: SiteOutcome) -> str:
     (found,) = outcome.state["assignmentFilters"]
     assert found["displayName"] == objects.PERSONAL_IOS_FILTER and "Personal" in found["rule"]
     return found["id"]

@@ -8,22 +8,17 @@ sends no write request."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import plistlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
-from provider_playbooks import intune_provider, jamf_provider
-from tests.emulator import run_emulator
+from provider_playbooks import SITE, SiteOutcome, intune_provider, jamf_provider, site_twice
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-SITE = REPO_ROOT / "playbooks" / "site.yml"
 INVENTORY = REPO_ROOT / "playbooks" / "inventories" / "jamf"
 HOST = "example_org"
 HOST_VARS = yaml.safe_load((INVENTORY / "host_vars" / f"{HOST}.yml").read_text(encoding="utf-8"))
@@ -31,15 +26,6 @@ GROUPS = sorted({target["group"] for target in HOST_VARS["mattermost_app_assignm
 PROVIDERS = {"jamf": jamf_provider, "intune": intune_provider}
 ANDROID_APP = {"@odata.type": objects.ANDROID_STORE_APP, "displayName": "Mattermost", "packageId": "com.mattermost.rn",
                "appIdentifier": "com.mattermost.rn"}
-
-
-@dataclass
-class Outcome:
-    first: Any  # conftest.PlaybookResult
-    state: dict[str, list[dict[str, Any]]]
-    second: Any
-    writes: list[dict[str, Any]]
-    groups: dict[str, str]  # name -> id
 
 
 def seed(emu, vendor: str) -> dict[str, str]:
@@ -50,27 +36,15 @@ def seed(emu, vendor: str) -> dict[str, str]:
     return {group["displayName"]: group["id"] for group in seeded["groups"]}
 
 
-def run_site(runner, tenants) -> dict[str, Any]:
-    started = {}
-    for vendor, emu in tenants.items():
-        extra = {"mattermost_emm_provider": PROVIDERS[vendor](emu), "mattermost_build_dir": str(runner.workdir / vendor)}
-        started[vendor] = runner.start_playbook(SITE, "-i", str(INVENTORY), "-e", json.dumps(extra))
-    return {vendor: pending.wait() for vendor, pending in started.items()}
+def site_arguments(emu, vendor: str, workdir) -> list[str]:
+    extra = {"mattermost_emm_provider": PROVIDERS[vendor](emu), "mattermost_build_dir": str(workdir / vendor)}
+    return ["-i", str(INVENTORY), "-e", json.dumps(extra)]
 
 
 @pytest.fixture(scope="module")
-def outcomes(playbook_runner) -> dict[str, Outcome]:
+def outcomes(playbook_runner) -> dict[str, SiteOutcome]:
     runner = playbook_runner("site-providers")
-    with contextlib.ExitStack() as stack:
-        tenants = {vendor: stack.enter_context(run_emulator()) for vendor in PROVIDERS}
-        groups = {vendor: seed(emu, vendor) for vendor, emu in tenants.items()}
-        first = run_site(runner, tenants)
-        states = {vendor: emu.state() for vendor, emu in tenants.items()}
-        for emu in tenants.values():
-            emu.clear_requests()
-        second = run_site(runner, tenants)
-        return {vendor: Outcome(first[vendor], states[vendor], second[vendor], tenants[vendor].writes(), groups[vendor])
-                for vendor in PROVIDERS}
+    return site_twice(runner, list(PROVIDERS), seed, lambda emu, vendor: site_arguments(emu, vendor, runner.workdir))
 
 
 @pytest.mark.parametrize("vendor", sorted(PROVIDERS))
