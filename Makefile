@@ -69,7 +69,7 @@ ifneq ($(filter command line environment,$(origin PYTHON)),)
 endif
 
 # Reinstalls only when a requirements file changes (or .venv is deleted).
-$(STAMP): requirements.txt requirements-test.txt
+$(STAMP): requirements.txt requirements-pytest.txt requirements-test.txt
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --upgrade pip
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r requirements-test.txt
@@ -123,7 +123,7 @@ newest: collections
 		rm -rf $(NEWEST); \
 	fi; \
 	test -x $(NEWEST)/bin/python || $(PYTHON_NEWEST) -m venv $(NEWEST); \
-	$(NEWEST)/bin/python -m pip install --disable-pip-version-check -q --upgrade -r requirements.txt pytest hypothesis; \
+	$(NEWEST)/bin/python -m pip install --disable-pip-version-check -q --upgrade -r requirements-pytest.txt; \
 	$(NEWEST)/bin/python -c "import sys; from ansible.release import __version__; \
 		print('newest: Python', sys.version.split()[0], 'ansible-core', __version__)"; \
 	$(NEWEST)/bin/python -m pytest -q; \

@@ -39,7 +39,7 @@ def ios_app(create):
 def tls_files(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1 and its key, made for this test session (PEM paths)."""
     if x509 is None:
-        pytest.skip("cryptography is not installed (requirements-test.txt lists it)")
+        pytest.skip("cryptography is not installed (requirements-pytest.txt lists it)")
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "EMM emulator")])
     now = datetime.datetime.now(datetime.timezone.utc)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.emulator import run_emulator
 
-sdk = pytest.importorskip("jamf_pro_sdk", reason="jamf-pro-sdk is not installed (requirements-test.txt lists it)")
+sdk = pytest.importorskip("jamf_pro_sdk", reason="jamf-pro-sdk is not installed (requirements-pytest.txt lists it)")
 from jamf_pro_sdk.clients.classic_api import parse_response_id  # noqa: E402
 
 BYOD = "Mattermost BYOD"

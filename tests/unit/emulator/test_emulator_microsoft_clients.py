@@ -16,8 +16,8 @@ import ssl
 
 import pytest
 
-msal = pytest.importorskip("msal", reason="msal is not installed (requirements-test.txt lists it)")
-pytest.importorskip("msgraph", reason="msgraph-sdk is not installed (requirements-test.txt lists it)")
+msal = pytest.importorskip("msal", reason="msal is not installed (requirements-pytest.txt lists it)")
+pytest.importorskip("msgraph", reason="msgraph-sdk is not installed (requirements-pytest.txt lists it)")
 import httpx
 from kiota_abstractions.api_error import APIError
 from kiota_abstractions.authentication import (
