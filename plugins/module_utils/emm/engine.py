@@ -361,6 +361,8 @@ class Capabilities:
     lagging_listings: bool = False
     # module -> why the vendor cannot serve it and what to use instead
     refusals: Mapping[str, str] = field(default_factory=dict)
+    # validation item group (channel, devices) -> why the vendor's API cannot check it
+    validation_gaps: Mapping[str, str] = field(default_factory=dict)
 
     def require(self, module: str) -> None:
         if module not in self.modules:
@@ -426,6 +428,11 @@ class Vendor(Tenant, Protocol):
     def per_app_vpn_name(self, profile_name: str) -> str | None:
         """The name of the device profile object an app's assignment binds its per-app VPN to,
         None where the vendor binds it another way."""
+
+    def device_states(self, kind: str, object_id: str) -> dict[str, Any] | None:
+        """How the devices in scope applied an object: `counts` (state -> devices), `errors` (the
+        devices that did not apply it, named) and the vendor's own `summary`; None for a kind
+        without device states. Called only for what `Capabilities.validation_gaps` does not rule out."""
 
 
 @dataclass

@@ -68,6 +68,9 @@ CAPABILITIES = Capabilities(
     assignments=engine.ASSIGN_ACTION,
     device_actions=frozenset({"wipe", "retire", SELECTIVE_WIPE}),
     lagging_listings=True,
+    validation_gaps={"devices:" + engine.APP: "Intune reports an app's installation per device in its reports, not "
+                     "through the app's Graph object; the app configurations and device profiles are checked per device",
+                     "devices:" + engine.APP_PROTECTION: "app protection reports per user check-in, not per device"},
 )
 
 
@@ -318,6 +321,16 @@ class IntuneVendor:
 
     def _mam_configurations(self) -> list[dict]:
         return self.client.get_all(V1 + objects.MAM_COLLECTION, params={"$expand": "apps"})
+
+    def device_states(self, kind: str, object_id: str) -> dict[str, Any] | None:
+        """How the devices in scope applied an app configuration or a device profile: each
+        per-device status counted by state, the devices in error named, and Intune's summary."""
+        summary = objects.DEVICE_STATUS_SUMMARY.get(kind)
+        if summary is None:
+            return None
+        base = BETA + objects.COLLECTION[kind] + "/" + object_id
+        statuses = self.client.get_all(base + "/deviceStatuses")
+        return objects.device_states(statuses, self.client.request("GET", base + "/" + summary).body)
 
     def _group_names(self, items: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         """Display names of the groups the assignments of `items` name."""

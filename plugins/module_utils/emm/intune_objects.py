@@ -696,3 +696,26 @@ def _several_policies(app_id: str, policies: Sequence[Mapping[str, Any]]) -> dic
                    "in the groups of more than one gets the most restrictive value of each setting among them",
         "hint": "keep one policy per app id, or assign them to groups that do not overlap",
     }
+
+
+# Device states -------------------------------------------------------------------------------
+
+# The summary Graph keeps beside the per-device statuses of each kind.
+DEVICE_STATUS_SUMMARY = {CONFIGS: "deviceStatusSummary", DEVICE_CONFIGS: "deviceStatusOverview"}
+# Per-device statuses (ComplianceStatus) that mean the device did not apply the object.
+FAILING_DEVICE_STATES = ("error", "conflict", "nonCompliant")
+_SUMMARY_COUNTS = ("successCount", "pendingCount", "failedCount", "errorCount", "conflictCount", "notApplicableCount")
+
+
+def device_states(statuses: Iterable[Mapping[str, Any]], summary: Any) -> dict[str, Any]:
+    """Per-device statuses as counts per state and the failing devices by name, with the summary's counts."""
+    counts: dict[str, int] = {}
+    errors = []
+    for status in statuses:
+        state = status.get("status") or "unknown"
+        counts[state] = counts.get(state, 0) + 1
+        if state in FAILING_DEVICE_STATES:
+            who = status.get("userPrincipalName") or status.get("userName")
+            errors.append(f"{status.get('deviceDisplayName') or status.get('id')} ({state}{', ' + who if who else ''})")
+    totals = {name: summary.get(name) for name in _SUMMARY_COUNTS if isinstance(summary, Mapping) and summary.get(name)}
+    return {"counts": counts, "errors": errors, "summary": totals}

@@ -74,6 +74,10 @@ def offline_capabilities(online: Capabilities) -> Capabilities:
         vendor=f"the offline provider ({online.vendor})", modules=online.modules - {"device_action"},
         platforms=online.platforms, assignments=online.assignments, refusals={
             **online.refusals, "device_action": "it has no devices: device actions need a real EMM"},
+        validation_gaps={**online.validation_gaps, "devices": "the offline provider has no devices: whether they "
+                         "applied each object is checked against a real EMM",
+                         "channel": "the offline provider holds only what the collection writes, which never uses "
+                         "a channel the app does not read"},
     )
 
 

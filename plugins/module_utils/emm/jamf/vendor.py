@@ -59,6 +59,12 @@ CAPABILITIES = Capabilities(
     assignments=ASSIGN_INLINE,
     device_actions=frozenset(records.COMMANDS),
     refusals={APP_PROTECTION: NO_APP_PROTECTION},
+    validation_gaps={
+        "channel": "Jamf Pro delivers the AppConfig only inside the app record, through the OS channel the app reads: "
+                   "there is no second channel to check",
+        "devices": "Jamf Pro's API gives a profile's or an app's installation device by device (each mobile device's "
+                   "inventory), not per object; not read by this version",
+    },
 )
 XML = {"Content-Type": "application/xml"}
 
