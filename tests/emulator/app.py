@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from . import control, entra
+from .device_states import DeviceStates
 from .auth import TOKEN_PATH, TokenIssuer
 from .config import EmulatorConfig
 from .errors import GraphError, bad_request, error_response
@@ -44,6 +45,7 @@ class Emulator:
             self.store, schema_for(config.specs), config.page_size, config.listing_delay, self.handle_api
         )
         self.jamf = JamfApi(config)
+        self.device_states = DeviceStates(self.store)
 
     def handle(self, request: Request) -> Response:
         """One HTTP request. API requests wait the configured latency first (once per HTTP
@@ -68,6 +70,7 @@ class Emulator:
     def reset(self) -> None:
         """An empty tenant, log and fault list (issued tokens stay valid)."""
         self.store.reset()
+        self.device_states.reset()
         self.jamf.store.reset()
         self.log.clear()
         self.faults.clear()
@@ -120,6 +123,8 @@ class Emulator:
             raise bad_request(f"Invalid version: {version}")
         if not request.in_batch:  # inner requests ride on the $batch request's token
             self.tokens.check(request)
+        if self.device_states.serves(request.path):
+            return self.device_states.handle(request)
         return self.graph.handle(request)
 
 

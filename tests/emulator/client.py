@@ -130,6 +130,11 @@ class EmulatorClient:
         self._control("POST", "reset")
         self._token = self._jamf_token = None
 
+    def set_device_states(self, collection: str, object_id: str, statuses: list[dict[str, Any]]) -> dict[str, Any]:
+        """Sets how devices applied an Intune object (collection mobileAppConfigurations or
+        deviceConfigurations): each status a {deviceDisplayName, status, userPrincipalName}."""
+        return self._control("POST", "device-states", {"collection": collection, "id": object_id, "statuses": statuses})
+
     def add_fault(self, path: str, status: int | None = None, **options: Any) -> list[dict[str, Any]]:
         """Adds a fault rule (options: method, count, retry_after, delay, drop, code, message)."""
         rule = {"path": path, **({"status": status} if status is not None else {}), **options}

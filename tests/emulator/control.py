@@ -86,6 +86,12 @@ def _clear_faults(emulator: Emulator, request: Request) -> Response:
     return _ok()
 
 
+
+def _device_states(emulator: Emulator, request: Request) -> Response:
+    """Sets the per-device statuses of an app configuration or a device configuration."""
+    return _ok(emulator.device_states.set(request.json()))
+
+
 _ROUTES: dict[tuple[str, str], Callable[[Emulator, Request], Response]] = {
     ("GET", "requests"): _requests,
     ("DELETE", "requests"): _clear_requests,
@@ -95,4 +101,5 @@ _ROUTES: dict[tuple[str, str], Callable[[Emulator, Request], Response]] = {
     ("GET", "faults"): _faults,
     ("POST", "faults"): _add_faults,
     ("DELETE", "faults"): _clear_faults,
+    ("POST", "device-states"): _device_states,
 }
