@@ -1,8 +1,8 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""One emulated tenant behind one base URL: the Entra token endpoint, Graph, Jamf Pro and the
-control plane.
+"""One emulated tenant behind one base URL: the Entra token endpoint, Graph, Jamf Pro, Android
+Management and the control plane.
 
 Every API request, including each request inside a $batch, goes through `Emulator.handle_api`:
 fault injection, then the vendor (its token check, then its API), then the request log.
@@ -17,6 +17,8 @@ from typing import Any
 
 from . import control, entra
 from .device_states import DeviceStates
+from .amapi import PREFIX as AMAPI_PREFIX
+from .amapi import AmapiApi
 from .auth import TOKEN_PATH, TokenIssuer
 from .config import EmulatorConfig
 from .errors import GraphError, bad_request, error_response
@@ -46,6 +48,7 @@ class Emulator:
         )
         self.jamf = JamfApi(config)
         self.device_states = DeviceStates(self.store)
+        self.amapi = AmapiApi(config)
 
     def handle(self, request: Request) -> Response:
         """One HTTP request. API requests wait the configured latency first (once per HTTP
@@ -72,6 +75,7 @@ class Emulator:
         self.store.reset()
         self.device_states.reset()
         self.jamf.store.reset()
+        self.amapi.store.reset()
         self.log.clear()
         self.faults.clear()
 
@@ -79,24 +83,29 @@ class Emulator:
         """Expires every token issued so far, by every vendor."""
         self.tokens.expire_all()
         self.jamf.tokens.expire_all()
+        self.amapi.tokens.expire_all()
 
     def state(self) -> dict[str, list[dict[str, Any]]]:
-        """Graph's collections, then Jamf's (named "jamf/...")."""
-        return {**self.store.dump(), **self.jamf.store.dump()}
+        """Graph's collections, then Jamf's (named "jamf/...") and Android Management's ("amapi/...")."""
+        return {**self.store.dump(), **self.jamf.store.dump(), **self.amapi.store.dump()}
 
     def seed(self, collections: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
         """Seeds each vendor with its collections; raises ValueError for an unknown one."""
         jamf = {name: objects for name, objects in collections.items() if name.startswith(JAMF_PREFIX)}
-        graph = {name: objects for name, objects in collections.items() if name not in jamf}
-        return {**self.store.seed(graph), **self.jamf.store.seed(jamf)}
+        amapi = {name: objects for name, objects in collections.items() if name.startswith(AMAPI_PREFIX)}
+        graph = {name: objects for name, objects in collections.items() if name not in jamf and name not in amapi}
+        return {**self.store.seed(graph), **self.jamf.store.seed(jamf), **self.amapi.store.seed(amapi)}
 
     def _is_token_request(self, request: Request) -> bool:
-        return TOKEN_PATH.match(request.path) is not None or self.jamf.is_token_request(request.path)
+        return (TOKEN_PATH.match(request.path) is not None or self.jamf.is_token_request(request.path)
+                or self.amapi.is_token_request(request.path))
 
     def _respond(self, request: Request, rule: FaultRule | None) -> Response:
         serve, answer_error = (
             (self.jamf.handle, self.jamf.error_response)
             if self.jamf.serves(request.path)
+            else (self.amapi.handle, self.amapi.error_response)
+            if self.amapi.serves(request.path)
             else (self._route, error_response)
         )
         try:

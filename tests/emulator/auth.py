@@ -22,7 +22,7 @@ from .protocol import PLAIN_JSON, Request, Response
 TOKEN_PATH = re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$")
 REDACTED = "**REDACTED**"
 _TENANT_NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # RFC 4122's URL namespace
-_SECRET_FIELDS = ("client_secret", "client_assertion")
+_SECRET_FIELDS = ("client_secret", "client_assertion", "assertion")
 
 
 def tenant_id(tenant: str) -> str:

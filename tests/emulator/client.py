@@ -94,6 +94,7 @@ class EmulatorClient:
         """Trusts the emulator's certificate when it serves https."""
         self._token: str | None = None
         self._jamf_token: str | None = None
+        self._amapi_token: str | None = None
 
     @property
     def token_url(self) -> str:
@@ -128,7 +129,7 @@ class EmulatorClient:
     def reset(self) -> None:
         """Empties the tenant, the request log and the fault rules."""
         self._control("POST", "reset")
-        self._token = self._jamf_token = None
+        self._token = self._jamf_token = self._amapi_token = None
 
     def set_device_states(self, collection: str, object_id: str, statuses: list[dict[str, Any]]) -> dict[str, Any]:
         """Sets how devices applied an Intune object (collection mobileAppConfigurations or
@@ -150,7 +151,7 @@ class EmulatorClient:
     def expire_tokens(self) -> None:
         """Expires every token issued so far (this client fetches a new one on its next call)."""
         self._control("POST", "faults", {"expire_tokens": True})
-        self._token = self._jamf_token = None
+        self._token = self._jamf_token = self._amapi_token = None
 
     # --- Entra and Graph ----------------------------------------------------------------------
 
@@ -214,6 +215,41 @@ class EmulatorClient:
         if isinstance(body, str):
             body, headers["Content-Type"] = body.encode(), "text/xml"
         return self._http(method, f"{self.jamf_url}{quote(path, safe=_URL_SAFE)}", body, headers)
+
+    # --- Android Management -------------------------------------------------------------------
+
+    @property
+    def amapi_url(self) -> str:
+        """Android Management's root (the API at {amapi_url}/v1/, its token endpoint at {amapi_url}/token)."""
+        return f"{self.base_url}/amapi"
+
+    def amapi_key(self) -> dict[str, Any]:
+        """A service-account key file the emulator's Google token endpoint accepts."""
+        return self._control("GET", "amapi/service-account-key")
+
+    def amapi_sync(self) -> list[dict[str, Any]]:
+        """Every Android device applies its policy's current version; returns the devices."""
+        return self._control("POST", "amapi/sync")["devices"]
+
+    def fetch_amapi_token(self, assertion: str) -> HttpResult:
+        form = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion}
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self._http("POST", f"{self.amapi_url}/token", urlencode(form).encode(), headers)
+
+    def amapi_token(self) -> str:
+        if self._amapi_token is None:
+            from .amapi.auth import assertion  # needs cryptography, as the Android Management emulator does
+
+            answer = self.fetch_amapi_token(assertion(self.amapi_key()))
+            if answer.status != 200:
+                raise RuntimeError(f"Android Management token request failed: {answer.status} {answer.body}")
+            self._amapi_token = answer.body["access_token"]
+        return self._amapi_token
+
+    def amapi(self, method: str, path: str, body: Any = None, *, token: str | None = None) -> HttpResult:
+        """One Android Management call, e.g. amapi("GET", "/v1/enterprises/LC00emu01/devices?pageSize=5")."""
+        headers = {"Authorization": f"Bearer {token or self.amapi_token()}"}
+        return self._http(method, f"{self.amapi_url}{quote(path, safe=_URL_SAFE)}", body, headers)
 
     def _http(self, method: str, url: str, body: Any = None, headers: Mapping[str, str] | None = None) -> HttpResult:
         return http_request(method, url, body, headers, context=self.ssl_context)

@@ -23,6 +23,11 @@ def default_jamf_specs_dir() -> Path:
     return COLLECTION_ROOT.parent / "shared" / "specs" / "jamf"
 
 
+def default_google_specs_dir() -> Path:
+    """Google's discovery documents, next to the collection checkout (../shared/specs/google)."""
+    return COLLECTION_ROOT.parent / "shared" / "specs" / "google"
+
+
 @dataclass(frozen=True)
 class EmulatorConfig:
     """How one emulator instance listens and behaves."""
@@ -36,6 +41,7 @@ class EmulatorConfig:
     token_lifetime: float = 3600.0
     specs: Path | None = field(default_factory=default_specs_dir)
     jamf_specs: Path | None = field(default_factory=default_jamf_specs_dir)
+    google_specs: Path | None = field(default_factory=default_google_specs_dir)
     jamf_path: str = "/jamf"
     """Jamf's context path; "" serves it at the server root (`/api`, `/JSSResource`)."""
     latency: float = 0.0

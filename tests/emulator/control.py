@@ -86,6 +86,16 @@ def _clear_faults(emulator: Emulator, request: Request) -> Response:
     return _ok()
 
 
+def _amapi_key(emulator: Emulator, request: Request) -> Response:
+    """A service-account key file that the Android Management token endpoint accepts."""
+    return _ok(emulator.amapi.key_file(request.base_url))
+
+
+def _amapi_sync(emulator: Emulator, request: Request) -> Response:
+    """Every Android device applies its policy's current version."""
+    return _ok({"devices": emulator.amapi.store.sync()})
+
+
 
 def _device_states(emulator: Emulator, request: Request) -> Response:
     """Sets the per-device statuses of an app configuration or a device configuration."""
@@ -102,4 +112,6 @@ _ROUTES: dict[tuple[str, str], Callable[[Emulator, Request], Response]] = {
     ("POST", "faults"): _add_faults,
     ("DELETE", "faults"): _clear_faults,
     ("POST", "device-states"): _device_states,
+    ("GET", "amapi/service-account-key"): _amapi_key,
+    ("POST", "amapi/sync"): _amapi_sync,
 }

@@ -51,6 +51,9 @@ def test_reset_empties_tenant_log_and_faults_but_for_the_default_scope_tag(emula
     emulator.reset()
 
     left = {name: objects for name, objects in emulator.state().items() if objects}
+    # Google Play knows Mattermost's apps in every Android enterprise.
+    assert [app["name"].rsplit("/", 1)[1] for app in left.pop("amapi/applications")] == ["com.mattermost.rn",
+                                                                                         "com.mattermost.rnbeta"]
     assert left == {"roleScopeTags": [{"id": "0", "displayName": "Default", "description": "", "isBuiltIn": True,
                                        "@odata.type": "#microsoft.graph.roleScopeTag"}]}  # every tenant has it
     assert emulator.requests() == []
