@@ -96,6 +96,7 @@ function applyFilter(){
   });
   document.getElementById('visible').textContent=visible;
 }
+if(location.hash.length>1){document.getElementById('filter').value=decodeURIComponent(location.hash.slice(1));}
 document.getElementById('filter').addEventListener('input',applyFilter);
 document.querySelectorAll('input.status').forEach(function(box){box.addEventListener('change',applyFilter);});
 applyFilter();
@@ -103,7 +104,8 @@ applyFilter();
 
 
 def html_page(outcomes: Sequence[Outcome]) -> str:
-    """One page for every tenant of the run; it fetches nothing, so it opens anywhere."""
+    """One page for every tenant of the run; it fetches nothing, so it opens anywhere. The
+    filter box starts with the page address's fragment (``report.html#jailbreak``)."""
     items = [(outcome, item) for outcome in outcomes for item in outcome.items]
     failed = sum(1 for _outcome, item in items if item.status == FAILED)
     skipped = sum(1 for _outcome, item in items if item.status == SKIPPED)
