@@ -361,6 +361,7 @@ class Capabilities:
     lagging_listings: bool = False
     # module -> why the vendor cannot serve it and what to use instead
     refusals: Mapping[str, str] = field(default_factory=dict)
+    targets: str = GROUP  # what objects are assigned to: groups, or (Android Management) policies
     # validation item group (channel, devices) -> why the vendor's API cannot check it
     validation_gaps: Mapping[str, str] = field(default_factory=dict)
 
@@ -368,6 +369,16 @@ class Capabilities:
         if module not in self.modules:
             reason = self.refusals.get(module, f"{self.vendor} has no equivalent")
             raise Unsupported(f"mattermost.emm.{module} cannot run against {self.vendor}: {reason}; nothing was sent")
+
+    def require_targets(self, spec: Any) -> None:
+        """A spec names groups or policies, whichever this vendor assigns to; the other is refused."""
+        groups = tuple(getattr(spec, "assignments", ()) or ()) + tuple(getattr(spec, "groups", ()) or ())
+        if self.targets == POLICY and groups:
+            raise Unsupported(f"{self.vendor} has no groups: {self.refusals.get(GROUP, 'name policies instead')}; "
+                              "nothing was sent")
+        if self.targets != POLICY and getattr(spec, "policies", ()):
+            raise Unsupported(f"{self.vendor} assigns to groups, not policies (policies are the targets of vendors "
+                              "that have no groups): name groups instead; nothing was sent")
 
     def require_device_action(self, action: str) -> None:
         if action not in self.device_actions:
@@ -452,15 +463,19 @@ class Provider:
 
     def plan_apps(self, spec: Any) -> Plan:
         self.capabilities.require(APP)
+        self.capabilities.require_targets(spec)
         return self._plan(self.vendor.desired_apps(spec), purge=spec.purge_assignments)
 
     def plan_app_configs(self, specs: Sequence[Any], purge_assignments: bool = False,
                          check_mode: bool = False) -> Plan:
         self.capabilities.require(APP_CONFIG)
+        for spec in specs:
+            self.capabilities.require_targets(spec)
         return self._plan(self.vendor.desired_app_configs(specs, check_mode), purge=purge_assignments)
 
     def plan_device_profiles(self, spec: Any) -> Plan:
         self.capabilities.require(DEVICE_PROFILE)
+        self.capabilities.require_targets(spec)
         return self._plan(self.vendor.desired_device_profiles(spec))
 
     def plan_app_protection(self, spec: Any) -> Plan:

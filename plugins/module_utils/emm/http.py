@@ -752,9 +752,10 @@ def _error_details(response: Response) -> tuple[str | None, str, str | None]:
     if not isinstance(body, Mapping):
         return None, "", request_id
     error = body.get("error")
-    if isinstance(error, Mapping):  # Graph
+    if isinstance(error, Mapping):  # Graph; Google's {code: <HTTP status>, status: "RESOURCE_EXHAUSTED", message}
         inner = error.get("innerError") or error.get("innererror") or {}
-        return _text(error.get("code")), _text(error.get("message")) or "", _text(inner.get("request-id")) or request_id
+        code = error.get("status") if isinstance(error.get("status"), str) else error.get("code")
+        return _text(code), _text(error.get("message")) or "", _text(inner.get("request-id")) or request_id
     if isinstance(error, str):  # OAuth2 token endpoints
         return error, _text(body.get("error_description")) or "", request_id
     errors = body.get("errors")

@@ -61,6 +61,13 @@ class AppAssignment(GroupTarget):
     intent: Literal["required", "available", "uninstall"] = "required"
 
 
+class PolicyTarget(_Spec):
+    """An Android Management policy the app goes into, and how (Android Management has no groups)."""
+
+    policy: str
+    intent: Literal["required", "available", "uninstall"] = "required"
+
+
 class AppSpec(_Spec):
     """The Mattermost app in the EMM catalog and who gets it."""
 
@@ -69,6 +76,7 @@ class AppSpec(_Spec):
     display_name: str = "Mattermost"
     app_store_url: str = "https://apps.apple.com/app/mattermost/id1257222717"
     assignments: tuple[AppAssignment, ...] = ()
+    policies: tuple[PolicyTarget, ...] = ()
     prevent_backup: Optional[bool] = None
     remove_on_unenroll: Optional[bool] = None
     removable: Optional[bool] = None
@@ -84,6 +92,7 @@ class AppConfigSpec(_Spec):
     config: AppConfig
     enrollment: tuple[Enrollment, ...] = (COMPANY_OWNED, BYOD)
     groups: tuple[GroupTarget, ...] = ()
+    policies: tuple[str, ...] = ()
     state: Literal["present", "absent"] = "present"
     intune_app_protection: bool = False
 
@@ -195,6 +204,7 @@ class DeviceProfileSpec(_Spec):
     platforms: tuple[Platform, ...] = catalog.PLATFORMS
     enrollment: tuple[Enrollment, ...] = (BYOD, COMPANY_OWNED)
     groups: tuple[GroupTarget, ...] = ()
+    policies: tuple[str, ...] = ()
     state: Literal["present", "absent"] = "present"
 
     @field_validator("enrollment")
