@@ -137,7 +137,9 @@ def html_page(outcomes: Sequence[Outcome]) -> str:
 
 def _row(outcome: Outcome, item: Item) -> str:
     message = item.message or item.output
-    cells = (item.status, outcome.tenant, item.name, show(item.desired), show(item.actual), message)
+    checked = item.status != SKIPPED
+    cells = (item.status, outcome.tenant, item.name, show(item.desired) if checked else "",
+             show(item.actual) if checked else "", message)
     inner = "".join(f'<td class="{name}"><code>{html.escape(value)}</code></td>'
                     for name, value in zip(("status", "tenant", "test", "desired", "actual", "message"), cells))
     return f'<tr class="{item.status}" data-status="{item.status}">{inner}</tr>\n'
