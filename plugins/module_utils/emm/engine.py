@@ -361,7 +361,7 @@ class Capabilities:
     lagging_listings: bool = False
     # module -> why the vendor cannot serve it and what to use instead
     refusals: Mapping[str, str] = field(default_factory=dict)
-    targets: str = GROUP  # what objects are assigned to: groups, or (Android Management) policies
+    targets: str = GROUP  # what objects are assigned to: groups, or policies where a vendor has no groups
     # validation item group (channel, devices) -> why the vendor's API cannot check it
     validation_gaps: Mapping[str, str] = field(default_factory=dict)
 
