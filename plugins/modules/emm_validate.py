@@ -25,7 +25,7 @@ description:
   - Items a provider cannot check are reported as skipped tests, with the reason (for example the
     offline provider has no devices; Jamf Pro has no app protection).
   - With the offline provider, the tests also check the configuration itself before anything is
-    pushed: every document validates, and each key says what it does on each platform.
+    pushed (every document validates, and each key says what it does on each platform).
   - Fails when any test fails, after writing the reports, unless O(fail_on_failure=false).
 author:
   - Mattermost EMM contributors (@mattermost)
