@@ -56,12 +56,21 @@ def into(tmp: Path, tasks: list[dict]) -> tuple[list[dict], list[str]]:
     return tasks, moved
 
 
+ROLES = PLUGINS.parent / "roles"
+
+
+def shipped(kind: str) -> list[str]:
+    """Every plugin or role of one type that the collection ships, by its FQCN."""
+    paths = {"module": (PLUGINS / "modules").glob("*.py"), "filter": (PLUGINS / "filter").glob("*.py"),
+             "role": (path for path in ROLES.iterdir() if (path / "meta" / "argument_specs.yml").is_file())}[kind]
+    return sorted(f"mattermost.emm.{path.stem}" for path in paths)
+
+
+# ansible-doc for every plugin and role, and text each page must show.
 DOC_RUNS = {
-    "module": (["mattermost.emm.appconfig_render", "mattermost.emm.appconfig_validate"],
-               ["plist_style", "backup", "strict", "findings", "EXAMPLES", "RETURN VALUES"]),
-    "filter": (["mattermost.emm.appconfig_render", "mattermost.emm.appconfig_findings"],
-               ["managed_properties", "platforms", "EXAMPLES", "RETURN VALUES"]),
-    "role": (["mattermost.emm.appconfig"], ["appconfig_config", "appconfig_strict", "ENTRY POINT:"]),
+    "module": (shipped("module"), ["plist_style", "backup", "strict", "findings", "EXAMPLES", "RETURN VALUES"]),
+    "filter": (shipped("filter"), ["managed_properties", "platforms", "EXAMPLES", "RETURN VALUES"]),
+    "role": (shipped("role"), ["appconfig_config", "appconfig_strict", "validation_junit", "ENTRY POINT:"]),
 }
 
 
@@ -149,6 +158,14 @@ def test_ansible_doc_renders_without_warnings(runs, plugin_type):
     assert problems_with_our_docs(output) == [], output
     for text in names + expected:
         assert text in done.stdout
+
+
+def test_every_module_filter_and_role_is_documented():
+    assert {kind: len(names) for kind, (names, _unused) in DOC_RUNS.items()} == {
+        "module": len(list((PLUGINS / "modules").glob("*.py"))),
+        "filter": len(list((PLUGINS / "filter").glob("*.py"))),
+        "role": len([path for path in ROLES.iterdir() if path.is_dir()]),
+    }
 
 
 def test_only_warnings_about_ansible_core_itself_are_left_aside():
