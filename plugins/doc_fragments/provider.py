@@ -41,14 +41,21 @@ options:
           - V(jamf) is Jamf Pro through its Classic API (apps, configuration profiles, devices and
             commands) and its Pro API (tokens, device groups). Jamf Pro manages Apple devices
             only, and has no app protection policies.
+          - V(android_management) is Android Enterprise through Google's Android Management API.
+            It has no groups: a device follows one policy, so modules name the policies the
+            devices follow (C(policies)) instead of groups, and every change touches only the
+            Mattermost entry of those policies, or the policy fields the collection sets. It
+            manages Android devices only, and has no app protection policies.
           - V(offline) reaches no EMM. It plans exactly as V(intune) does, against a directory
             O(provider.dest) that holds one JSON file per object (the Graph body that would be
             sent, with its assignments) and C(plan.json), the operations of the last run that
             changed anything. Group and app ids are written as placeholders such as
-            C(<group:Sales>).
+            C(<group:Sales>). It does not plan as V(android_management), whose policies are
+            created in Google's console or API, not by this collection: run check mode with
+            O(provider.type=android_management) instead, which reads the policies and sends no write.
         type: str
         required: true
-        choices: [intune, jamf, offline]
+        choices: [android_management, intune, jamf, offline]
       tenant_id:
         description:
           - The Entra ID (Azure AD) tenant id or domain. Required for V(intune), which alone takes it.
@@ -76,7 +83,23 @@ options:
           - For V(jamf), required. The Jamf Pro URL, with its context path if it has one, for
             example C(https://example.jamfcloud.com) or C(https://jamf.example.com:8443/jamf).
           - If not set, the environment variable E(JAMFPRO_INSTANCE_FQDN) is used.
+          - For V(android_management), the API root, by default C(https://androidmanagement.googleapis.com);
+            set it to reach the EMM emulator in tests (its C(/amapi) root).
         type: str
+      enterprise:
+        description:
+          - For V(android_management), required. The enterprise's resource name, C(enterprises/)
+            followed by its id, for example C(enterprises/LC01abcd23).
+        type: str
+      service_account_key:
+        description:
+          - For V(android_management), required. The Google Cloud service account's JSON key: the
+            path of the key file, the file's JSON text, or the key as a mapping. The service
+            account needs the role C(Android Management User) in the project of the enterprise.
+            Never logged or returned.
+          - If not set, the environment variable E(GOOGLE_APPLICATION_CREDENTIALS) (the key file's
+            path, as Google's own tools read it) is used.
+        type: raw
       username:
         description:
           - For V(jamf), a Jamf Pro user account to use instead of an API client.

@@ -14,7 +14,8 @@ from typing import Any, Callable, Mapping
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
-from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune, jamf, offline
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import android_management, intune, jamf, offline
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.android_management.vendor import ENTERPRISE_NAME
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import CREATE, Provider, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import SpecError
@@ -51,6 +52,12 @@ VENDORS = {
         required=("url",),
         one_of=(("client_id", "client_secret"), ("username", "password")),
     ),
+    # The key file variable Google's own tools and client libraries read.
+    "android_management": VendorOptions(
+        connect=android_management.connect,
+        fields={"enterprise": (), "service_account_key": ("GOOGLE_APPLICATION_CREDENTIALS",), "url": ()},
+        required=("enterprise", "service_account_key"),
+    ),
     # Plans as `vendor` would, into the directory `dest`.
     "offline": VendorOptions(connect=offline.connect, fields={"dest": (), "vendor": ()}, required=("dest",),
                              defaults={"vendor": "intune"}),
@@ -78,8 +85,17 @@ PROVIDER_SPEC = dict(
         settle_seconds=dict(type="int", default=10),
         dest=dict(type="path"),
         vendor=dict(type="str", choices=sorted(offline.VENDORS)),
+        enterprise=dict(type="str"),
+        # raw: a key given as a mapping (the JSON loaded by YAML) stays one, instead of becoming its Python repr
+        service_account_key=dict(type="raw", no_log=True),
     ),
 )
+
+
+def _is_service_account_key(value: Any, params: Mapping[str, Any]) -> bool:
+    if isinstance(value, Mapping):
+        return len(value) > 0
+    return rules.secret().accepts(value, params)
 
 
 PROVIDER_RULES = {
@@ -101,6 +117,10 @@ PROVIDER_RULES = {
     "provider.settle_seconds": rules.integer(0, 600, " (seconds)"),
     "provider.dest": rules.path(),
     "provider.vendor": rules.choices(sorted(offline.VENDORS)),
+    "provider.enterprise": rules.Rule("an enterprise name such as enterprises/LC01abcd23",
+                                      lambda value, params: isinstance(value, str) and bool(ENTERPRISE_NAME.fullmatch(value))),
+    "provider.service_account_key": rules.Rule("the path of a service-account key file, its JSON text, or the key as a "
+                                               "mapping (never shown)", _is_service_account_key, secret=True),
 }
 
 
@@ -208,6 +228,19 @@ def group_rules(option: str = "groups") -> dict[str, rules.Rule]:
                                            _is_group_id),
         f"{option}[].exclude": rules.BOOLEAN,
     }
+
+
+# Android Management has no groups: objects go into the policies the devices follow.
+POLICIES_OPTION = dict(type="list", elements="str", default=[])
+_POLICY = re.compile(r"(enterprises/[A-Za-z0-9_-]+/policies/)?[A-Za-z0-9_.-]+")
+POLICY_RULE = rules.Rule("an Android Management policy's id (such as work-profile) or its full name "
+                         "(enterprises/LC01abcd23/policies/work-profile)",
+                         lambda value, params: isinstance(value, str) and bool(_POLICY.fullmatch(value)))
+
+
+def policy_rules(option: str = "policies") -> dict[str, rules.Rule]:
+    """The rules of a list of policy names (`policies`)."""
+    return {option: rules.items("policy", min_items=0), f"{option}[]": POLICY_RULE}
 
 
 STATE_RULE = rules.choices(["present", "absent"])

@@ -21,6 +21,13 @@ description:
     Graph cannot create. Approve Mattermost in Managed Google Play and sync first; the module
     fails with that instruction when the entry is missing. Two entries for the same app id
     are an error listing both ids.
+  - B(Android Management.) It has no groups: a device follows one policy, so the app goes into
+    the policies O(policies) names, as the Mattermost entry of each (C(installType)
+    C(FORCE_INSTALLED) for V(required), C(AVAILABLE) for V(available), C(BLOCKED) for
+    V(uninstall)). The entry is changed only with C(modifyPolicyApplications) and an exact
+    C(updateMask), and removed only with C(removePolicyApplications), so every other app of
+    those policies stays as it is. O(assignments), O(prevent_backup), O(remove_on_unenroll),
+    O(removable) and O(vpn_configuration_id) are refused with the reason.
 author:
   - Mattermost EMM contributors (@mattermost)
 extends_documentation_fragment:
@@ -36,7 +43,8 @@ options:
   platforms:
     description:
       - The platforms whose app entry to manage.
-      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for Jamf Pro.
+      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for
+        Jamf Pro, or only V(android) for Android Management.
     type: list
     elements: str
     choices: [ios, android]
@@ -76,6 +84,29 @@ options:
         type: str
         choices: [required, available, uninstall]
         default: required
+  policies:
+    description:
+      - For Android Management, which has no groups, the policies the app goes into, instead of
+        O(assignments). Company-owned and personal (work profile) devices follow different policies.
+      - With O(state=absent), the policies to remove the Mattermost entry from; empty, every policy
+        that holds it.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      policy:
+        description:
+          - The policy's id, such as V(work-profile), or its full name
+            (V(enterprises/LC01abcd23/policies/work-profile)). It must exist.
+        type: str
+        required: true
+      intent:
+        description:
+          - V(required) installs the app (C(FORCE_INSTALLED)); V(available) offers it in Managed
+            Google Play (C(AVAILABLE)); V(uninstall) removes and blocks it (C(BLOCKED)).
+        type: str
+        choices: [required, available, uninstall]
+        default: required
   prevent_backup:
     description:
       - Keep the app's data out of iCloud and iTunes backups (iOS, Graph beta
@@ -96,7 +127,9 @@ options:
       - Omitted, the assignments keep the VPN they have; an empty string removes it.
     type: str
   purge_assignments:
-    description: Remove assignments the app has that O(assignments) does not name.
+    description:
+      - Remove assignments the app has that O(assignments) does not name (Android Management: remove
+        the Mattermost entry from the policies O(policies) does not name).
     type: bool
     default: false
   state:
@@ -124,6 +157,18 @@ EXAMPLES = r"""
       - group: Corporate devices
         intent: required
       - group: BYOD users
+        intent: available
+
+- name: Install Mattermost on company-owned Android devices, offer it in the work profile
+  mattermost.emm.app:
+    provider:
+      type: android_management
+      enterprise: enterprises/LC01abcd23
+      service_account_key: /etc/mattermost-emm/android-management-key.json
+    policies:
+      - policy: company-owned
+        intent: required
+      - policy: work-profile
         intent: available
 """
 
@@ -157,6 +202,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import Ap
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
     GROUP_TARGET_SPEC,
     PLATFORMS_RULE,
+    POLICY_RULE,
     STATE_RULE,
     apply_plan,
     group_rules,
@@ -180,6 +226,10 @@ RULES = {
     "app_store_url": rules.https_url_on(["apps.apple.com", "itunes.apple.com"]),
     **group_rules("assignments"),
     "assignments[].intent": rules.choices(["required", "available", "uninstall"]),
+    "policies": rules.items("policy", unique_by=lambda target: target.get("policy") if isinstance(target, dict) else None,
+                            min_items=0),
+    "policies[].policy": POLICY_RULE,
+    "policies[].intent": rules.choices(["required", "available", "uninstall"]),
     "prevent_backup": rules.BOOLEAN,
     "remove_on_unenroll": rules.BOOLEAN,
     "removable": rules.BOOLEAN,
@@ -188,7 +238,7 @@ RULES = {
     "purge_assignments": rules.BOOLEAN,
     "state": STATE_RULE,
 }
-SPEC_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignments", "prevent_backup",
+SPEC_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignments", "policies", "prevent_backup",
                "remove_on_unenroll", "removable", "vpn_configuration_id", "purge_assignments", "state")
 
 
@@ -204,6 +254,11 @@ def main() -> None:
                 options=dict(GROUP_TARGET_SPEC, intent=dict(type="str", choices=["required", "available", "uninstall"],
                                                             default="required")),
                 mutually_exclusive=[("group", "group_id")], required_one_of=[("group", "group_id")],
+            ),
+            policies=dict(
+                type="list", elements="dict", default=[],
+                options=dict(policy=dict(type="str", required=True),
+                             intent=dict(type="str", choices=["required", "available", "uninstall"], default="required")),
             ),
             prevent_backup=dict(type="bool"),
             remove_on_unenroll=dict(type="bool"),

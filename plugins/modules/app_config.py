@@ -30,6 +30,13 @@ description:
     C(device.deviceOwnership -eq "Personal"), created and owned by the collection). With only
     V(byod), Android uses C(androidWorkProfile) and the iOS assignments include that filter.
     iOS app configuration has no enrollment-type field, which is why a filter splits it.
+  - B(Android Management.) It has no groups: the configuration is the C(managedConfiguration) of
+    the Mattermost entry in each policy O(policies) names (every value a string), checked before
+    anything is sent against the managed properties Google Play declares for the app (an unknown
+    key or a wrong type is an error naming it), and changed with C(modifyPolicyApplications) and
+    the mask C(managedConfiguration) only. Add the app to those policies first with
+    M(mattermost.emm.app). A policy's entry holds one configuration, and O(enrollment) cannot
+    split it: the policies named decide which devices get it. O(groups) is refused with the reason.
   - V(unenrolled) is always refused with the reason. No AppConfig key reaches the app on devices
     that are not enrolled; protect them with an Intune app protection policy instead.
 author:
@@ -56,7 +63,8 @@ options:
   platforms:
     description:
       - The platforms to configure.
-      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for Jamf Pro.
+      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for
+        Jamf Pro, or only V(android) for Android Management.
     type: list
     elements: str
     choices: [ios, android]
@@ -71,6 +79,16 @@ options:
     elements: str
     choices: [company_owned, byod, unenrolled]
     default: [company_owned, byod]
+  policies:
+    description:
+      - For Android Management, which has no groups, the policies whose Mattermost entry carries
+        this configuration, instead of O(groups): each a policy's id, such as V(work-profile), or
+        its full name (V(enterprises/LC01abcd23/policies/work-profile)). They must exist.
+      - With O(state=absent), the policies to remove the configuration from; empty, every policy
+        whose Mattermost entry has one.
+    type: list
+    elements: str
+    default: []
   state:
     description: V(absent) removes the policy's objects, if the collection created them.
     type: str
@@ -79,7 +97,7 @@ options:
   configurations:
     description:
       - Several policies in one call, each a dictionary with O(name), O(config),
-        O(platforms), O(app_id), O(enrollment), O(groups) and O(state). The top-level options of
+        O(platforms), O(app_id), O(enrollment), O(groups), O(policies) and O(state). The top-level options of
         the same names are the defaults of each entry.
     type: list
     elements: dict
@@ -174,15 +192,17 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
     GROUPS_OPTION,
     NAME_RULE,
     PLATFORMS_RULE,
+    POLICIES_OPTION,
     STATE_RULE,
     apply_plan,
     group_rules,
+    policy_rules,
     provider_module,
     run,
     served_platforms,
 )
 
-ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups", "state", "intune_app_protection")
+ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups", "policies", "state", "intune_app_protection")
 # The rules of the options an entry of `configurations` may also hold.
 ENTRY_RULES = {
     "name": NAME_RULE,
@@ -192,6 +212,7 @@ ENTRY_RULES = {
     "app_id": rules.choices(["com.mattermost.rn", "com.mattermost.rnbeta"]),
     "enrollment": rules.items("enrollment scenario (company_owned, byod; the model refuses unenrolled with the reason)"),
     **group_rules(),
+    **policy_rules(),
     "state": STATE_RULE,
     "intune_app_protection": rules.BOOLEAN,
 }
@@ -227,6 +248,7 @@ def main() -> None:
             enrollment=dict(type="list", elements="str", choices=["company_owned", "byod", "unenrolled"],
                             default=["company_owned", "byod"]),
             groups=GROUPS_OPTION,
+            policies=POLICIES_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
             configurations=dict(type="list", elements="dict"),
             purge_assignments=dict(type="bool", default=False),

@@ -45,7 +45,10 @@ options:
         (Intune C(users/{userId}/wipeManagedAppRegistrationsByDeviceTag), one request per user and device
         tag). Intune addresses the request to a user and a device tag, so other apps of that user protected
         on the same device receive it too; the result lists them in RV(devices[].also_wipes).
-    type: str
+      - B(Android Management) offers V(wipe) only: the device is deleted from the enterprise, which
+        factory resets a company-owned device and removes only the work profile of a personal one
+        (RV(devices[].removes) says which). Devices are named by id (the device's resource name or
+        its last part), serial number or user; they carry no name to select by.
     required: true
     choices: [wipe, retire, selective_wipe]
   devices:
@@ -174,6 +177,24 @@ devices:
       type: list
       elements: str
       returned: when O(action=selective_wipe)
+    ownership:
+      description: Android Management's C(ownership), V(COMPANY_OWNED) or V(PERSONALLY_OWNED).
+      type: str
+      returned: with Android Management
+    policy:
+      description: The Android Management policy the device follows.
+      type: str
+      returned: with Android Management
+    removes:
+      description:
+        - What an Android Management wipe removes, V(device) (a factory reset) or V(work_profile)
+          (a personal device keeps its personal data).
+      type: str
+      returned: with Android Management
+    removed:
+      description: What the wipe requested removed, as RV(devices[].removes) (absent in check mode).
+      type: str
+      returned: with Android Management, unless in check mode
     requested:
       description: The action requested (absent in check mode).
       type: str

@@ -35,6 +35,12 @@ description:
   - With the V(offline) provider the same bodies are written to files, and the profile's iOS
     settings also as one C(.mobileconfig) (UUIDs derived from the name, so re-rendering gives the
     same bytes), for review or for an EMM that takes Apple profiles.
+  - B(Android Management.) It has no groups: the O(android) settings become fields of each policy
+    O(policies) names (C(passwordPolicies), C(screenCaptureDisabled),
+    C(crossProfilePolicies.crossProfileCopyPaste)), patched with an C(updateMask) that names only
+    those fields, so the policy's other fields stay as they are. A policy serves work profiles or
+    company-owned devices, whose password scopes differ: give one O(enrollment) per task, with the
+    policies of that kind. O(groups) is refused with the reason.
 author:
   - Mattermost EMM contributors (@mattermost)
 extends_documentation_fragment:
@@ -59,7 +65,8 @@ options:
   platforms:
     description:
       - The platforms to generate profiles for.
-      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for Jamf Pro.
+      - By default every platform the provider serves, V(ios) and V(android), or only V(ios) for
+        Jamf Pro, or only V(android) for Android Management.
     type: list
     elements: str
     choices: [ios, android]
@@ -94,8 +101,18 @@ options:
         V(numeric_complex), V(alphabetic), V(alphanumeric), V(complex)), C(block_screen_capture),
         C(block_cross_profile_copy_paste) (work profile) and C(max_failed_attempts) (4 to 11).
     type: dict
+  policies:
+    description:
+      - For Android Management, which has no groups, the policies that carry the O(android)
+        settings, instead of O(groups): each a policy's id, such as V(work-profile), or its full
+        name (V(enterprises/LC01abcd23/policies/work-profile)). They must exist.
+    type: list
+    elements: str
+    default: []
   state:
-    description: V(absent) removes the profiles, if the collection created them.
+    description:
+      - V(absent) removes the profiles, if the collection created them (Android Management: clears
+        the fields the collection sets from the policies O(policies) names).
     type: str
     choices: [present, absent]
     default: present
@@ -173,9 +190,11 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
     GROUPS_OPTION,
     NAME_RULE,
     PLATFORMS_RULE,
+    POLICIES_OPTION,
     STATE_RULE,
     apply_plan,
     group_rules,
+    policy_rules,
     provider_module,
     run,
     served_platforms,
@@ -192,6 +211,7 @@ RULES = {
     **{section: rules.mapping(f"the {section} settings in this module's documentation, each checked by the profile model")
        for section in SECTIONS},
     **group_rules(),
+    **policy_rules(),
     "state": STATE_RULE,
 }
 
@@ -209,6 +229,7 @@ def main() -> None:
             per_app_vpn=dict(type="dict"),
             android=dict(type="dict"),
             groups=GROUPS_OPTION,
+            policies=POLICIES_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
         RULES,
@@ -220,7 +241,7 @@ def main() -> None:
     def reconcile(provider) -> dict:
         profile = {field: params[field] for field in PROFILE_FIELDS if params[field] is not None}
         spec = DeviceProfileSpec.from_input(profile, platforms=served_platforms(params, provider)["platforms"], enrollment=params["enrollment"],
-                                            groups=params["groups"], state=params["state"])
+                                            groups=params["groups"], policies=params["policies"], state=params["state"])
         result = apply_plan(module, provider, provider.plan_device_profiles(spec))
         vpn_name = provider.vendor.per_app_vpn_name(params["name"])
         result["vpn_configuration_id"] = next((item["id"] for item in result["objects"] if item["name"] == vpn_name), None)

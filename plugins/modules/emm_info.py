@@ -25,6 +25,12 @@ description:
     main settings, and warns (C(several-protection-policies)) when more than one policy protects the
     same app id, since Intune then gives a user in the groups of several the most restrictive value
     of each setting among them.
+  - B(Android Management.) RV(apps) and RV(app_configurations) are the Mattermost entries of the
+    enterprise's policies, audited as the Android app reads them; RV(device_profiles) has each
+    policy's fields that the collection sets. RV(policies) gives each policy's version and how
+    many of its devices still run an older one, and RV(devices) each device with whether it
+    applied the current version of its policy (C(appliedPolicyName) and C(appliedPolicyVersion),
+    compared as integers) and the non-compliance details about the Mattermost app.
   - Changes nothing.
 author:
   - Mattermost EMM contributors (@mattermost)
@@ -173,6 +179,58 @@ groups:
   returned: always
   type: dict
   sample: {"0a1b...": "Corporate devices"}
+policies:
+  description: Android Management's policies, each with its version and its devices.
+  returned: with Android Management
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The policy's resource name.
+      type: str
+    version:
+      description: The policy's current version.
+      type: int
+    devices:
+      description: How many devices follow the policy.
+      type: int
+    devices_behind:
+      description: How many of them have not yet applied its current version.
+      type: int
+  sample: [{"name": "enterprises/LC01abcd23/policies/work-profile", "version": 7, "devices": 120, "devices_behind": 3}]
+devices:
+  description: Android Management's devices, each with whether it runs the current version of its policy.
+  returned: with Android Management
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The device's resource name.
+      type: str
+    policy:
+      description: The policy the device follows.
+      type: str
+    policy_version:
+      description: That policy's current version.
+      type: int
+    applied_policy:
+      description: The policy the device last applied.
+      type: str
+    applied_policy_version:
+      description: The version of it the device applied.
+      type: int
+    current:
+      description: Whether the device applied the current version of its own policy.
+      type: bool
+    non_compliance:
+      description: The device's C(nonComplianceDetails) about the Mattermost app, as Google gives them.
+      type: list
+      elements: dict
+  sample: [{"id": "enterprises/LC01abcd23/devices/3a1f", "policy": "enterprises/LC01abcd23/policies/work-profile",
+            "policy_version": 7, "applied_policy": "enterprises/LC01abcd23/policies/work-profile",
+            "applied_policy_version": 6, "current": false, "ownership": "PERSONALLY_OWNED",
+            "management_mode": "PROFILE_OWNER", "state": "ACTIVE", "serial_number": "R58N90ABCD", "user": "alex",
+            "non_compliance": []}]
 errors:
   description: The number of error findings over the apps, the configurations and the app protection policies.
   returned: always

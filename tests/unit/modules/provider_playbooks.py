@@ -55,6 +55,14 @@ def jamf_provider(emu, client_secret: str | None = None) -> dict[str, Any]:
             "client_secret": client_secret or emu.client_secret}
 
 
+def android_management_provider(emu, key_file: Path, enterprise: str = "enterprises/LC00emu01") -> dict[str, Any]:
+    """The `provider` option that points the modules at the emulator's Android Management, with
+    the emulator's service-account key written to `key_file`."""
+    key_file.write_text(json.dumps(emu.amapi_key()), encoding="utf-8")
+    return {"type": "android_management", "enterprise": enterprise, "url": emu.amapi_url,
+            "service_account_key": str(key_file)}
+
+
 def run_provider_playbook(
     workdir: Path,
     provider: dict[str, Any],

@@ -106,11 +106,15 @@ def profile_actuals(policies: Iterable[Mapping[str, Any]], names: Iterable[str])
 
 # Wishes ---------------------------------------------------------------------------------------
 
-def app_wishes(spec: AppSpec, enterprise: str, holding: Sequence[str]) -> Wishes:
-    """The Mattermost entry in each named policy; `holding` are the policies that hold it now."""
+def check_app(spec: AppSpec) -> None:
+    """What the spec asks that Android Management has not, refused before any request."""
     if catalog.IOS in spec.platforms:
-        raise ProviderError(f"app {spec.app_id}: {ANDROID_ONLY}")
+        raise ProviderError(f"app {spec.app_id}: {ANDROID_ONLY}; nothing was sent")
     _refuse_app_options(spec)
+
+
+def app_wishes(spec: AppSpec, enterprise: str, holding: Sequence[str]) -> Wishes:
+    """The Mattermost entry in each named policy (`check_app` passed); `holding` are the policies that hold it now."""
     named = [policy_name(enterprise, target.policy) for target in spec.policies]
     if spec.state == "absent":
         gone = named or list(holding)
@@ -140,7 +144,8 @@ def _refuse_app_options(spec: AppSpec) -> None:
     }
     for option, reason in refused.items():
         if getattr(spec, option) is not None:
-            raise ProviderError(f"app {spec.app_id}: {option} has no {VENDOR} equivalent ({reason}); leave it out")
+            raise ProviderError(f"app {spec.app_id}: {option} has no {VENDOR} equivalent ({reason}); leave it out; "
+                                "nothing was sent")
 
 
 def config_wishes(specs: Sequence[AppConfigSpec], enterprise: str, holding: Mapping[str, Sequence[str]],

@@ -62,7 +62,7 @@ CAPABILITIES = Capabilities(
     refusals={APP_PROTECTION: NO_APP_PROTECTION, GROUP: codec.NO_GROUPS},
     targets=POLICY,
 )
-_ENTERPRISE = re.compile(r"enterprises/[A-Za-z0-9_-]+")
+ENTERPRISE_NAME = re.compile(r"enterprises/[A-Za-z0-9_-]+")
 _PAGE_SIZE = 100
 
 
@@ -71,7 +71,7 @@ def connect(settings: Mapping[str, Any]) -> AndroidManagementVendor:
     `service_account_key` (a path or the JSON), `url` (Google's by default), and `validate_certs`,
     `ca_path` and `timeout` as for every vendor."""
     enterprise = settings.get("enterprise") or ""
-    if not _ENTERPRISE.fullmatch(enterprise):
+    if not ENTERPRISE_NAME.fullmatch(enterprise):
         raise ProviderError(f"provider enterprise {enterprise!r} is not an enterprise name: give it as enterprises/ID "
                             "(for example enterprises/LC01abcd23)")
     url = (settings.get("url") or DEFAULT_URL).rstrip("/")
@@ -163,6 +163,7 @@ class AndroidManagementVendor:
         return None
 
     def desired_apps(self, spec: AppSpec) -> Wishes:
+        codec.check_app(spec)
         self._resolve([target.policy for target in spec.policies])
         return codec.app_wishes(spec, self.enterprise, self._holding(spec.app_id))
 
