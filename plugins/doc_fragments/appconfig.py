@@ -33,8 +33,14 @@ options:
     choices: [ios, android]
     default: [ios, android]
   app_id:
-    description: The app's bundle id and package name; V(com.mattermost.rnbeta) is the beta app.
+    description:
+      - The app's bundle id and package name; V(com.mattermost.rnbeta) is the beta app.
+      - With O(custom_build=true), the bundle id or package name of the organisation's own
+        Mattermost build, such as V(com.example.chat).
     type: str
-    choices: [com.mattermost.rn, com.mattermost.rnbeta]
     default: com.mattermost.rn
+  custom_build:
+    description: O(app_id) is the organisation's own build of the Mattermost app, which reads the same keys.
+    type: bool
+    default: false
 """

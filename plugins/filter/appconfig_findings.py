@@ -27,6 +27,12 @@ options:
     description: The platforms the document is aimed at; by default the format's own.
     type: list
     elements: str
+  custom_app_ids:
+    description:
+      - The app ids of the organisation's own Mattermost builds; a document for one of them is
+        checked as a Mattermost document.
+    type: list
+    elements: str
 seealso:
   - module: mattermost.emm.appconfig_validate
 """

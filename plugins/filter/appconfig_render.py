@@ -31,9 +31,15 @@ options:
     elements: str
     default: [ios, android]
   app_id:
-    description: The app's bundle id, V(com.mattermost.rn) or V(com.mattermost.rnbeta).
+    description:
+      - The app's bundle id, V(com.mattermost.rn) or V(com.mattermost.rnbeta), or with O(custom_build=true)
+        that of the organisation's own Mattermost build.
     type: str
     default: com.mattermost.rn
+  custom_build:
+    description: O(app_id) is the organisation's own build of the Mattermost app.
+    type: bool
+    default: false
   version:
     description: The specfile version.
     type: int

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+
 # Names end up in consoles, Graph bodies, plists and XML: one line of printable text.
 _CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _DOMAIN = re.compile(r"(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+")
@@ -169,6 +171,12 @@ def mapping(what: str) -> Rule:
 def bundle_id() -> Rule:
     return Rule("an app identifier such as com.mattermost.rn",
                 lambda value, params: isinstance(value, str) and bool(_BUNDLE_ID.fullmatch(value)))
+
+
+def app_id() -> Rule:
+    """Mattermost's app ids, or any app identifier when the module's custom_build says it is a Mattermost build."""
+    return Rule(catalog.CUSTOM_BUILD_EXPLAINED,
+                lambda value, params: catalog.is_known_app_id(value, bool(params.get("custom_build"))))
 
 
 def tenant() -> Rule:

@@ -49,10 +49,29 @@ options:
     elements: str
     choices: [ios, android]
   app_id:
-    description: The app, V(com.mattermost.rn) or the beta app V(com.mattermost.rnbeta).
+    description:
+      - The app, V(com.mattermost.rn) or the beta app V(com.mattermost.rnbeta), or with
+        O(custom_build=true) the bundle id (iOS) or package name (Android) of the organisation's own
+        Mattermost build, such as V(com.example.chat).
     type: str
-    choices: [com.mattermost.rn, com.mattermost.rnbeta]
     default: com.mattermost.rn
+  custom_build:
+    description:
+      - O(app_id) is the organisation's own build of the Mattermost app, signed with its own
+        certificate and distributed in-house.
+      - B(Intune.) iOS is a line-of-business app (C(iosLobApp)) uploaded from O(ipa); Android is the
+        private app published in Managed Google Play under O(app_id), which Graph cannot create
+        (publish it and sync first). B(Jamf Pro) and B(Android Management), see the providers guide.
+    type: bool
+    default: false
+  ipa:
+    description:
+      - The signed C(.ipa) file of the custom iOS build (O(custom_build=true)), uploaded to Intune
+        encrypted and in blocks. Its bundle id must be O(app_id); its version and build come from
+        its C(Info.plist).
+      - The file's SHA-256 digest is kept in the app's notes, so the same file is never uploaded
+        twice; a new file becomes a new content version of the same app.
+    type: path
   display_name:
     description: The name users see in the company portal (iOS store entry).
     type: str
@@ -221,7 +240,9 @@ def _is_vpn_id(value, params) -> bool:
 
 RULES = {
     "platforms": PLATFORMS_RULE,
-    "app_id": rules.choices(["com.mattermost.rn", "com.mattermost.rnbeta"]),
+    "app_id": rules.app_id(),
+    "custom_build": rules.BOOLEAN,
+    "ipa": rules.existing_file(),
     "display_name": rules.text("a name"),
     "app_store_url": rules.https_url_on(["apps.apple.com", "itunes.apple.com"]),
     **group_rules("assignments"),
@@ -238,7 +259,7 @@ RULES = {
     "purge_assignments": rules.BOOLEAN,
     "state": STATE_RULE,
 }
-SPEC_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignments", "policies", "prevent_backup",
+SPEC_FIELDS = ("platforms", "app_id", "custom_build", "ipa", "display_name", "app_store_url", "assignments", "policies", "prevent_backup",
                "remove_on_unenroll", "removable", "vpn_configuration_id", "purge_assignments", "state")
 
 
@@ -246,7 +267,9 @@ def main() -> None:
     module = provider_module(
         dict(
             platforms=dict(type="list", elements="str", choices=["ios", "android"]),
-            app_id=dict(type="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"], default="com.mattermost.rn"),
+            app_id=dict(type="str", default="com.mattermost.rn"),
+            custom_build=dict(type="bool", default=False),
+            ipa=dict(type="path"),
             display_name=dict(type="str", default="Mattermost"),
             app_store_url=dict(type="str", default="https://apps.apple.com/app/mattermost/id1257222717"),
             assignments=dict(

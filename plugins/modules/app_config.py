@@ -69,10 +69,18 @@ options:
     elements: str
     choices: [ios, android]
   app_id:
-    description: The app, V(com.mattermost.rn) or the beta app V(com.mattermost.rnbeta).
+    description:
+      - The app, V(com.mattermost.rn) or the beta app V(com.mattermost.rnbeta), or with
+        O(custom_build=true) the bundle id (iOS) or package name (Android) of the organisation's own
+        Mattermost build, such as V(com.example.chat).
     type: str
-    choices: [com.mattermost.rn, com.mattermost.rnbeta]
     default: com.mattermost.rn
+  custom_build:
+    description:
+      - O(app_id) is the organisation's own build of the Mattermost app, under its own app id; its
+        configuration is checked against the same keys as Mattermost's apps.
+    type: bool
+    default: false
   enrollment:
     description: The enrollment scenarios the policy is for (see the description).
     type: list
@@ -202,14 +210,15 @@ from ansible_collections.mattermost.emm.plugins.module_utils.provider_support im
     served_platforms,
 )
 
-ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "enrollment", "groups", "policies", "state", "intune_app_protection")
+ENTRY_FIELDS = ("name", "config", "platforms", "app_id", "custom_build", "enrollment", "groups", "policies", "state", "intune_app_protection")
 # The rules of the options an entry of `configurations` may also hold.
 ENTRY_RULES = {
     "name": NAME_RULE,
     "config": rules.by_model("a mapping of the Mattermost keys in docs/docsite/rst/appconfig_keys.rst, each checked by the appconfig model; "
                              "required with state present"),
     "platforms": PLATFORMS_RULE,
-    "app_id": rules.choices(["com.mattermost.rn", "com.mattermost.rnbeta"]),
+    "app_id": rules.app_id(),
+    "custom_build": rules.BOOLEAN,
     "enrollment": rules.items("enrollment scenario (company_owned, byod; the model refuses unenrolled with the reason)"),
     **group_rules(),
     **policy_rules(),
@@ -244,7 +253,8 @@ def main() -> None:
             name=dict(type="str"),
             config=dict(type="dict"),
             platforms=dict(type="list", elements="str", choices=["ios", "android"]),
-            app_id=dict(type="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"], default="com.mattermost.rn"),
+            app_id=dict(type="str", default="com.mattermost.rn"),
+            custom_build=dict(type="bool", default=False),
             enrollment=dict(type="list", elements="str", choices=["company_owned", "byod", "unenrolled"],
                             default=["company_owned", "byod"]),
             groups=GROUPS_OPTION,

@@ -173,7 +173,8 @@ def main() -> None:
         argument_spec=dict(
             config=dict(type="dict", required=True),
             platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
-            app_id=dict(type="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"], default="com.mattermost.rn"),
+            app_id=dict(type="str", default="com.mattermost.rn"),
+            custom_build=dict(type="bool", default=False),
             formats=dict(type="list", elements="str", choices=list(FILE_NAMES)),
             dest=dict(type="path", required=True),
             name=dict(type="str", default="mattermost"),
@@ -189,7 +190,7 @@ def main() -> None:
     if not 1 <= params["version"] <= MAX_SPECFILE_VERSION:
         module.fail_json(msg=f"version {params['version']} is not allowed; the specfile grammar takes 1 to {MAX_SPECFILE_VERSION}")
 
-    report = validate_config(params["config"], params["platforms"], params["app_id"])
+    report = validate_config(params["config"], params["platforms"], params["app_id"], params["custom_build"])
     findings = [finding.as_dict() for finding in report.findings]
     if report.failed():
         errors = [f["message"] for f in findings if f["severity"] == "error"]

@@ -93,6 +93,13 @@ options:
     description: Fail on warnings too.
     type: bool
     default: false
+  custom_app_ids:
+    description:
+      - The app ids (bundle ids, package names) of the organisation's own Mattermost builds; a
+        document for one of them is checked as a Mattermost document, not as another app's.
+    type: list
+    elements: str
+    default: []
 notes:
   - Exactly one of O(path), O(paths), O(content) and O(config) is required.
 seealso:
@@ -240,9 +247,11 @@ def validate_one(params: dict) -> dict:
     if params["config"] is not None:
         return _sorted(validate_config(params["config"], params["platforms"] or ("ios", "android")))
     if params["content"] is not None:
-        return _sorted(validate_document(params["content"], fmt, params["platforms"]))
+        return _sorted(validate_document(params["content"], fmt, params["platforms"], params["custom_app_ids"]))
     document = _read(params["path"])
-    return _sorted(document if isinstance(document, Report) else validate_document(document, fmt, params["platforms"]))
+    if isinstance(document, Report):
+        return _sorted(document)
+    return _sorted(validate_document(document, fmt, params["platforms"], params["custom_app_ids"]))
 
 
 def expand(module: AnsibleModule, patterns: list[str], root: str) -> list[str]:
@@ -293,6 +302,7 @@ def main() -> None:
             format=dict(type="str", default="auto", choices=["auto"] + list(formats.READ_FORMATS)),
             platforms=dict(type="list", elements="str", choices=["ios", "android"]),
             strict=dict(type="bool", default=False),
+            custom_app_ids=dict(type="list", elements="str", default=[]),
         ),
         mutually_exclusive=[("path", "paths", "content", "config")],
         required_one_of=[("path", "paths", "content", "config")],

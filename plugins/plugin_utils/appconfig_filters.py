@@ -32,27 +32,28 @@ def _plain(value):
 
 
 def appconfig_render(config, format="plist", platforms=("ios", "android"), app_id="com.mattermost.rn",
-                     version=1, full=False):  # pylint: disable=redefined-builtin
+                     version=1, full=False, custom_build=False):  # pylint: disable=redefined-builtin
     """A desired configuration rendered as one document."""
     _require_libraries()
     if format not in formats.FORMATS:
         raise AnsibleFilterError(f"appconfig_render: format {format!r} is not one of {', '.join(formats.FORMATS)}")
     try:
-        model = AppConfig.from_input(_plain(config), _plain(platforms), app_id)
+        model = AppConfig.from_input(_plain(config), _plain(platforms), app_id, bool(custom_build))
         return formats.render(model, format, version=int(version), full_plist=bool(full)).text
     except (ConfigError, ValueError) as exc:
         raise AnsibleFilterError(f"appconfig_render: {exc}") from None
 
 
-def appconfig_findings(data, format=None, platforms=None):  # pylint: disable=redefined-builtin
-    """The findings about a document (a string) or a desired configuration (a mapping)."""
+def appconfig_findings(data, format=None, platforms=None, custom_app_ids=()):  # pylint: disable=redefined-builtin
+    """The findings about a document (a string) or a desired configuration (a mapping); a document
+    for one of `custom_app_ids` (the organisation's own Mattermost builds) is checked as Mattermost's."""
     _require_libraries()
     if isinstance(data, Mapping):
         report = validate_config(_plain(data), _plain(platforms) or ("ios", "android"))
     elif isinstance(data, (str, bytes)):
         if format is not None and format not in formats.READ_FORMATS:
             raise AnsibleFilterError(f"appconfig_findings: format {format!r} is not one of {', '.join(formats.READ_FORMATS)}")
-        report = validate_document(data, format, platforms)
+        report = validate_document(data, format, platforms, _plain(custom_app_ids) or ())
     else:
         raise AnsibleFilterError(
             f"appconfig_findings: expected a document (string) or a configuration (mapping), got {type(data).__name__}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from dataclasses import dataclass
 
 IOS = "ios"
@@ -21,6 +22,11 @@ PLATFORMS = (IOS, ANDROID)
 APP_ID = "com.mattermost.rn"
 BETA_APP_ID = "com.mattermost.rnbeta"
 APP_IDS = (APP_ID, BETA_APP_ID)
+# An iOS bundle id or an Android package name: two or more dot-separated parts. An organisation's
+# own build of the app carries its own, and reads the same keys.
+_APP_IDENTIFIER = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+")
+CUSTOM_BUILD_EXPLAINED = ("'com.mattermost.rn', 'com.mattermost.rnbeta', or (with custom_build: true) the bundle id or "
+                          "package name of the organisation's own Mattermost build, such as com.example.chat")
 
 # Value kinds: how the app interprets the string it reads.
 SWITCH = "switch"  # "true" / "false"
@@ -199,6 +205,17 @@ def is_mattermost(app_id: str | None, names) -> bool:
     """Whether a configuration may be meant for the Mattermost app: its app id is Mattermost's (or
     a near miss of it), or, when unknown, one of its keys is."""
     return meant_app_id(app_id) is not None if app_id is not None else reads_any(names)
+
+
+def is_app_identifier(text: object) -> bool:
+    """Whether `text` is shaped like a bundle id or package name (``com.example.chat``)."""
+    return isinstance(text, str) and bool(_APP_IDENTIFIER.fullmatch(text))
+
+
+def is_known_app_id(app_id: object, custom_build: bool = False) -> bool:
+    """Whether the keys of this catalog apply to `app_id`: one of Mattermost's own apps, or any app
+    identifier the user says is a Mattermost build."""
+    return app_id in APP_IDS or (custom_build and is_app_identifier(app_id))
 
 
 def meant_app_id(app_id: str) -> str | None:

@@ -25,7 +25,6 @@ from ansible_collections.mattermost.emm.plugins.module_utils.third_party import 
 )
 
 Platform = Literal["ios", "android"]
-AppId = Literal["com.mattermost.rn", "com.mattermost.rnbeta"]
 
 
 # Characters no XML document (specfile, plist) can carry.
@@ -89,7 +88,9 @@ class AppConfig(BaseModel):
 
     settings: dict[str, str]
     platforms: tuple[Platform, ...] = catalog.PLATFORMS
-    app_id: AppId = catalog.APP_ID
+    # The app is the organisation's own Mattermost build, under its own app id (checked before app_id).
+    custom_build: bool = False
+    app_id: str = catalog.APP_ID
 
     @field_validator("settings", mode="before")
     @classmethod
@@ -119,16 +120,25 @@ class AppConfig(BaseModel):
             raise ValueError(f"at least one platform is needed; allowed: {', '.join(catalog.PLATFORMS)}")
         return tuple(p for p in catalog.PLATFORMS if p in platforms)
 
+    @field_validator("app_id", mode="after")
+    @classmethod
+    def _mattermost_app(cls, app_id: str, info: Any) -> str:
+        if not catalog.is_known_app_id(app_id, bool(info.data.get("custom_build"))):
+            raise PydanticCustomError("app_id", "{message}", {"message": f"app_id {app_id!r} is not allowed; "
+                                                                     f"allowed: {catalog.CUSTOM_BUILD_EXPLAINED}"})
+        return app_id
+
     @classmethod
     def from_input(
         cls,
         config: Any,
         platforms: Any = catalog.PLATFORMS,
         app_id: Any = catalog.APP_ID,
+        custom_build: bool = False,
     ) -> AppConfig:
         """Build from user input, raising ConfigError with readable problems."""
         try:
-            return cls(settings=config, platforms=platforms, app_id=app_id)
+            return cls(settings=config, platforms=platforms, app_id=app_id, custom_build=custom_build)
         except ValidationError as exc:
             raise ConfigError([problem for error in exc.errors() for problem in _describe(error)]) from None
 
@@ -145,6 +155,8 @@ def _describe(error: Mapping[str, Any]) -> list[Problem]:
     """One pydantic error as problems naming the option, the value and what is allowed."""
     if error["type"] == "config_keys":
         return list(error["ctx"]["problems"])
+    if error["type"] == "app_id":
+        return [Problem("app_id", error["msg"])]
     option = {"settings": "config"}.get(str(error["loc"][0]), str(error["loc"][0]))
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "literal_error":

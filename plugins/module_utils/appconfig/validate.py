@@ -49,32 +49,34 @@ class Report:
         }
 
 
-def validate_document(document: str | bytes, fmt: str | None = None, platforms: Any = None) -> Report:
+def validate_document(document: str | bytes, fmt: str | None = None, platforms: Any = None,
+                      custom_app_ids: Any = ()) -> Report:
     """Findings about a document in any format read (detected when `fmt` is None).
 
     Every configuration in it is judged on its own, and all findings come at once: a grammar error
-    in one place never hides a warning elsewhere."""
+    in one place never hides a warning elsewhere. A document for one of `custom_app_ids` (the
+    organisation's own Mattermost builds) is checked as a Mattermost document."""
     try:
         parsed = formats.parse(document, fmt)
     except ValueError as exc:
         return Report([Finding(ERROR, "unknown-format", str(exc))])
     report = Report(list(parsed.findings), parsed.format, parsed.app_id)
     if not parsed.parts:
-        report.findings.extend(_judge(parsed, parsed.format, platforms))
+        report.findings.extend(_judge(parsed, parsed.format, platforms, custom_app_ids))
         return report
     for part in parsed.parts:
-        report.findings.extend(_stamped(part, part.findings + _judge(part, parsed.format, platforms)))
+        report.findings.extend(_stamped(part, part.findings + _judge(part, parsed.format, platforms, custom_app_ids)))
     app_ids = {part.app_id for part in parsed.parts}
     report.app_id = app_ids.pop() if len(app_ids) == 1 else None
     return report
 
 
-def _judge(part: ParsedDocument, fmt: str, platforms: Any) -> list[Finding]:
+def _judge(part: ParsedDocument, fmt: str, platforms: Any, custom_app_ids: Any = ()) -> list[Finding]:
     """The checks of one configuration, for whichever app it is."""
     targets = tuple(platforms) if platforms else _platforms_of(fmt, part.platform)
     result = []
     app_id = part.app_id
-    if app_id is not None and app_id not in catalog.APP_IDS:
+    if app_id is not None and app_id not in catalog.APP_IDS and app_id not in tuple(custom_app_ids or ()):
         meant = catalog.meant_app_id(app_id)
         if meant is None:
             return [Finding(INFO, "other-app",
@@ -120,10 +122,11 @@ def _stamped(part: ParsedDocument, found: list[Finding]) -> list[Finding]:
             for finding in found]
 
 
-def validate_config(config: Any, platforms: Any = catalog.PLATFORMS, app_id: Any = catalog.APP_ID) -> Report:
+def validate_config(config: Any, platforms: Any = catalog.PLATFORMS, app_id: Any = catalog.APP_ID,
+                    custom_build: bool = False) -> Report:
     """Findings about a desired configuration, as a user writes it."""
     try:
-        model = AppConfig.from_input(config, platforms, app_id)
+        model = AppConfig.from_input(config, platforms, app_id, custom_build)
     except ConfigError as exc:
         return Report([Finding(ERROR, "invalid-config", p.message, key=p.key) for p in exc.problems])
     return validate_model(model)

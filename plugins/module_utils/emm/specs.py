@@ -72,7 +72,9 @@ class AppSpec(_Spec):
     """The Mattermost app in the EMM catalog and who gets it."""
 
     platforms: tuple[Platform, ...] = catalog.PLATFORMS
-    app_id: Literal["com.mattermost.rn", "com.mattermost.rnbeta"] = catalog.APP_ID
+    app_id: str = catalog.APP_ID
+    custom_build: bool = False
+    ipa: Optional[str] = None
     display_name: str = "Mattermost"
     app_store_url: str = "https://apps.apple.com/app/mattermost/id1257222717"
     assignments: tuple[AppAssignment, ...] = ()
@@ -83,6 +85,15 @@ class AppSpec(_Spec):
     vpn_configuration_id: Optional[str] = None
     purge_assignments: bool = False
     state: Literal["present", "absent"] = "present"
+
+    @model_validator(mode="after")
+    def _mattermost_app(self) -> AppSpec:
+        if not catalog.is_known_app_id(self.app_id, self.custom_build):
+            raise ValueError(f"app_id {self.app_id!r} is not allowed; allowed: {catalog.CUSTOM_BUILD_EXPLAINED}")
+        if self.ipa is not None and not self.custom_build:
+            raise ValueError("ipa uploads the organisation's own build: set custom_build: true and app_id to the "
+                             "build's bundle id (Mattermost's own apps come from the App Store)")
+        return self
 
 
 class AppConfigSpec(_Spec):
@@ -113,7 +124,7 @@ class AppConfigSpec(_Spec):
             raise SpecError(f"{merged.get('name')}: config is required with state present")
         try:
             config = AppConfig.from_input(merged.pop("config", None) or {}, merged.pop("platforms", catalog.PLATFORMS),
-                                          merged.pop("app_id", catalog.APP_ID))
+                                          merged.pop("app_id", catalog.APP_ID), merged.pop("custom_build", False))
         except ConfigError as exc:
             raise SpecError(f"{merged.get('name', 'app_config')}: {exc}") from None
         return parse(cls, {**merged, "config": config})

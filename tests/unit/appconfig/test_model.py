@@ -205,3 +205,16 @@ def test_a_bad_app_id_is_named_with_the_allowed_ones(bad):
 def test_option_and_key_problems_are_reported_together():
     found = problems({"colour": 1}, platforms=["windows"], app_id="com.example.chat")
     assert sorted(p.key for p in found) == ["app_id", "colour", "platforms"]
+
+
+def test_a_custom_build_takes_its_own_app_id_and_the_same_keys():
+    model = AppConfig.from_input({"inAppPinCode": True}, app_id="com.example.chat", custom_build=True)
+    assert (model.app_id, model.settings) == ("com.example.chat", {"inAppPinCode": "true"})
+    with pytest.raises(ConfigError, match="pinCode.* not read by the Mattermost app"):
+        AppConfig.from_input({"pinCode": True}, app_id="com.example.chat", custom_build=True)
+
+
+@pytest.mark.parametrize("bad", ["chat", "com.example.chat app", "com..chat"])
+def test_a_custom_build_app_id_must_be_an_app_identifier(bad):
+    problem = only_problem({}, app_id=bad, custom_build=True)
+    assert problem.key == "app_id" and repr(bad) in problem.message and "custom_build" in problem.message

@@ -633,3 +633,12 @@ def test_json_that_is_not_valid_in_its_encoding_names_the_encoding_and_line():
 
     assert (finding.code, finding.line) == ("malformed-json", 3)
     assert "not UTF-16-LE text" in finding.message
+
+
+def test_a_custom_builds_document_is_checked_as_a_mattermost_document():
+    """The same document is another app's until the user says the id is their own Mattermost build."""
+    text = document("specfile", [("jailbreakDetection", "true")], app_id="com.example.chat")
+    assert [f.code for f in validate_document(text).findings] == ["other-app"]
+    report = validate_document(text, custom_app_ids=["com.example.chat"])
+    assert report.app_id == "com.example.chat"
+    assert [f.code for f in report.findings] == ["misspelled-key"]
