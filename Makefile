@@ -46,8 +46,8 @@ export ANSIBLE_NOCOLOR ?= 1
 
 help:
 	@echo "make site            set up .venv, run playbooks/site.yml on $(INVENTORY)"
-	@echo "make test            venv, units, sanity, lint, changelog-lint, release-notes, galaxy-import, ee, molecule, newest"
-	@echo "make units|sanity|lint|changelog-lint|release-notes|artifact|galaxy-import|ee|molecule|newest   one step"
+	@echo "make test            venv, units, sanity, lint, docs, changelog-lint, release-notes, galaxy-import, ee, molecule, newest"
+	@echo "make units|sanity|lint|docs|changelog-lint|release-notes|artifact|galaxy-import|ee|molecule|newest   one step"
 	@echo "make clean           remove build output (keeps .venv)"
 	@echo "make distclean       clean, and remove .venv"
 
@@ -197,6 +197,7 @@ test: venv
 	$(MAKE) --no-print-directory units
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory changelog-lint
 	$(MAKE) --no-print-directory release-notes
 	$(MAKE) --no-print-directory galaxy-import
