@@ -179,7 +179,7 @@ def _from_environment(names: list[str], options: VendorOptions) -> str:
 def connect(module: AnsibleModule) -> Provider:
     settings = vendor_settings(module.params["provider"])
     vendor = VENDORS[settings["type"]].connect(settings)
-    return Provider(vendor, settle_seconds=settings["settle_seconds"])
+    return Provider(vendor, settle_seconds=settings["settle_seconds"], adopt=bool(module.params.get("adopt")))
 
 
 def run(module: AnsibleModule, work: Callable[[Any], dict[str, Any]]) -> None:
@@ -244,6 +244,8 @@ def policy_rules(option: str = "policies") -> dict[str, rules.Rule]:
 
 
 STATE_RULE = rules.choices(["present", "absent"])
+ADOPT_OPTION = dict(type="bool", default=False)
+ADOPT_RULE = rules.BOOLEAN
 NAME_RULE = rules.text("a name")
 PLATFORMS_RULE = rules.items("platform (ios, android)")
 
@@ -258,8 +260,11 @@ def apply_plan(module: AnsibleModule, provider, plan) -> dict[str, Any]:
     results = [] if module.check_mode or not plan.changed else provider.apply(plan)
     for warning in plan.warnings:
         module.warn(warning)
+    for adopted in plan.adopted:
+        module.warn(f"{adopted} was not created by this collection and is updated because adopt is true; it stays "
+                    "unowned, so state absent leaves it in place")
     result = {"changed": plan.changed, "operations": plan.summary(), "results": results,
-              "objects": _objects(plan, results)}
+              "objects": _objects(plan, results), "adopted": plan.adopted}
     if module._diff and plan.changed:
         result["diff"] = plan.diff()
     return result

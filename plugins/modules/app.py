@@ -32,6 +32,7 @@ author:
   - Mattermost EMM contributors (@mattermost)
 extends_documentation_fragment:
   - mattermost.emm.provider
+  - mattermost.emm.ownership
 attributes:
   check_mode:
     support: full
@@ -192,6 +193,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+adopted:
+  description:
+    - The objects updated with O(adopt=true) although the collection did not create them, as
+      C(kind 'name' (id)); they stay unowned.
+  returned: always
+  type: list
+  elements: str
+  sample: ["app_config 'Mattermost (iOS)' (8f1f...)"]
 operations:
   description: What was (or in check mode would be) done, one line per operation.
   returned: always
@@ -219,6 +228,8 @@ api_requests:
 from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppSpec, parse
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
+    ADOPT_OPTION,
+    ADOPT_RULE,
     GROUP_TARGET_SPEC,
     PLATFORMS_RULE,
     POLICY_RULE,
@@ -258,6 +269,7 @@ RULES = {
                                        "or an empty string (removes the VPN)", _is_vpn_id),
     "purge_assignments": rules.BOOLEAN,
     "state": STATE_RULE,
+    "adopt": ADOPT_RULE,
 }
 SPEC_FIELDS = ("platforms", "app_id", "custom_build", "ipa", "display_name", "app_store_url", "assignments", "policies", "prevent_backup",
                "remove_on_unenroll", "removable", "vpn_configuration_id", "purge_assignments", "state")
@@ -289,6 +301,7 @@ def main() -> None:
             vpn_configuration_id=dict(type="str"),
             purge_assignments=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            adopt=ADOPT_OPTION,
         ),
         RULES,
     )

@@ -43,6 +43,7 @@ author:
   - Mattermost EMM contributors (@mattermost)
 extends_documentation_fragment:
   - mattermost.emm.provider
+  - mattermost.emm.ownership
   - mattermost.emm.groups
 attributes:
   check_mode:
@@ -162,6 +163,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+adopted:
+  description:
+    - The objects updated with O(adopt=true) although the collection did not create them, as
+      C(kind 'name' (id)); they stay unowned.
+  returned: always
+  type: list
+  elements: str
+  sample: ["app_config 'Mattermost (iOS)' (8f1f...)"]
 operations:
   description: What was (or in check mode would be) done, one line per operation.
   returned: always
@@ -197,6 +206,8 @@ from ansible_collections.mattermost.emm.plugins.module_utils import option_rules
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_model
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, SpecError
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
+    ADOPT_OPTION,
+    ADOPT_RULE,
     GROUPS_OPTION,
     NAME_RULE,
     PLATFORMS_RULE,
@@ -230,6 +241,7 @@ RULES = {
     "configurations": rules.items("configuration", unique_by=lambda entry: entry.get("name") if isinstance(entry, dict) else None),
     **{f"configurations[].{path}": rule for path, rule in ENTRY_RULES.items()},
     "purge_assignments": rules.BOOLEAN,
+    "adopt": ADOPT_RULE,
 }
 
 
@@ -260,6 +272,7 @@ def main() -> None:
             groups=GROUPS_OPTION,
             policies=POLICIES_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            adopt=ADOPT_OPTION,
             configurations=dict(type="list", elements="dict"),
             purge_assignments=dict(type="bool", default=False),
             intune_app_protection=dict(type="bool", default=False),

@@ -29,6 +29,7 @@ author:
   - Mattermost EMM contributors (@mattermost)
 extends_documentation_fragment:
   - mattermost.emm.provider
+  - mattermost.emm.ownership
   - mattermost.emm.groups
 attributes:
   check_mode:
@@ -185,6 +186,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+adopted:
+  description:
+    - The objects updated with O(adopt=true) although the collection did not create them, as
+      C(kind 'name' (id)); they stay unowned.
+  returned: always
+  type: list
+  elements: str
+  sample: ["app_config 'Mattermost (iOS)' (8f1f...)"]
 operations:
   description: What was (or in check mode would be) done, one line per operation.
   returned: always
@@ -212,6 +221,8 @@ api_requests:
 from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppProtectionSpec, parse
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
+    ADOPT_OPTION,
+    ADOPT_RULE,
     GROUPS_OPTION,
     NAME_RULE,
     PLATFORMS_RULE,
@@ -243,6 +254,7 @@ RULES = {
     "disabled_account_action": ACTION,
     **group_rules(),
     "state": STATE_RULE,
+    "adopt": ADOPT_RULE,
 }
 
 SPEC_FIELDS = ("name", "app_ids", "platforms", "prevent_backup", "encryption", "pin_required", "minimum_pin_length",
@@ -281,6 +293,7 @@ def main() -> None:
             disabled_account_action=dict(type="str", choices=["block", "wipe"]),
             groups=GROUPS_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            adopt=ADOPT_OPTION,
         ),
         RULES,
     )

@@ -45,6 +45,7 @@ author:
   - Mattermost EMM contributors (@mattermost)
 extends_documentation_fragment:
   - mattermost.emm.provider
+  - mattermost.emm.ownership
   - mattermost.emm.groups
 attributes:
   check_mode:
@@ -151,6 +152,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+adopted:
+  description:
+    - The objects updated with O(adopt=true) although the collection did not create them, as
+      C(kind 'name' (id)); they stay unowned.
+  returned: always
+  type: list
+  elements: str
+  sample: ["app_config 'Mattermost (iOS)' (8f1f...)"]
 operations:
   description: What was (or in check mode would be) done, one line per operation.
   returned: always
@@ -187,6 +196,8 @@ api_requests:
 from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import DeviceProfileSpec
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import (
+    ADOPT_OPTION,
+    ADOPT_RULE,
     GROUPS_OPTION,
     NAME_RULE,
     PLATFORMS_RULE,
@@ -213,6 +224,7 @@ RULES = {
     **group_rules(),
     **policy_rules(),
     "state": STATE_RULE,
+    "adopt": ADOPT_RULE,
 }
 
 
@@ -231,6 +243,7 @@ def main() -> None:
             groups=GROUPS_OPTION,
             policies=POLICIES_OPTION,
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            adopt=ADOPT_OPTION,
         ),
         RULES,
         # Removal only ever comes from state absent: a profile without a section is an error.

@@ -11,7 +11,9 @@ the flow and every safety rule, once for all vendors:
   are an error listing both ids, never a guess;
 - only the fields the collection sets are compared; check mode and diff come from the plan
   alone, so they can never disagree with what `apply` sends;
-- only objects the vendor calls owned are ever deleted;
+- only objects the vendor calls owned are ever deleted, and an object it did not create is never
+  silently taken over: a same-named one fails the plan, naming it, unless the user adopts it
+  (`adopt`), and an adopted object is updated but stays unowned, so it is never deleted later;
 - a variant change (an object whose vendor type must change) is delete-then-create, so no
   same-named twin is ever in flight;
 - after a lost answer, objects are looked up again, never blindly created twice, and an object
@@ -61,6 +63,19 @@ class DuplicateObjects(ProviderError):
         self.ids = list(ids)
 
 
+class NotOwned(ProviderError):
+    """Objects the collection would change carry its names but were not created by it."""
+
+    def __init__(self, items: Sequence[Actual]):
+        listed = ", ".join(f"{item.identity} ({item.id})" for item in items)
+        super().__init__(
+            f"{listed} {'was' if len(items) == 1 else 'were'} not created by this collection, which changes only what "
+            "it created: set adopt: true to let it update them (they stay unowned, so state absent never deletes "
+            "them), or rename or delete them; nothing was sent"
+        )
+        self.ids = [item.id for item in items]
+
+
 class Unsupported(ProviderError):
     """The vendor cannot do what the module asks; raised before any request."""
 
@@ -71,6 +86,13 @@ GROUP = "group"
 ALL_DEVICES = "all_devices"
 ALL_USERS = "all_users"
 POLICY = "policy"
+# A target of a type the collection does not model (a colleague's, of any kind): its `id` is the
+# vendor's whole target object as canonical JSON, so it is compared whole and written back as it was.
+OTHER = "other"
+
+
+def other_target(raw: Mapping[str, Any]) -> Target:
+    return Target(OTHER, json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str))
 
 
 @dataclass(frozen=True)
@@ -142,6 +164,9 @@ class Desired:
     present: bool = True
     variant: str | None = None
     container: str | None = None
+    # An object that belongs to an app store by nature (a volume-purchased or managed store app):
+    # the collection manages its assignments only, without adopting, changing or deleting it.
+    assign_only: bool = False
 
     @property
     def identity(self) -> Identity:
@@ -197,6 +222,7 @@ class Plan:
     operations: list[Operation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ids: dict[Identity, str | None] = field(default_factory=dict)
+    adopted: list[str] = field(default_factory=list)  # the unowned objects updated with `adopt`
 
     @property
     def changed(self) -> bool:
@@ -237,19 +263,25 @@ def _json(value: Any) -> str:
 # Planning ---------------------------------------------------------------------------------
 
 def plan(desired: Iterable[Desired], actual: Iterable[Actual], *, purge_assignments: bool = False,
-         assignments: str = ASSIGN_ACTION) -> Plan:
+         assignments: str = ASSIGN_ACTION, adopt: bool = False) -> Plan:
     """The operations that make `actual` look like `desired`. With `assignments` inline, a change
-    of assignments is part of the object's create or update instead of an assign of its own."""
+    of assignments is part of the object's create or update instead of an assign of its own.
+    A wanted object that exists unowned fails the plan (`NotOwned`), unless `adopt`."""
     by_identity: dict[Identity, list[Actual]] = {}
     for item in actual:
         by_identity.setdefault(item.identity, []).append(item)
-    result = Plan()
+    desired = list(desired)
+    currents = {wish.identity: _one(wish, by_identity.get(wish.identity, [])) for wish in desired}
+    strangers = [current for wish in desired if wish.present and not wish.assign_only
+                 for current in [currents[wish.identity]] if current is not None and not current.owned]
+    if strangers and not adopt:
+        raise NotOwned(strangers)
+    result = Plan(adopted=[f"{item.identity} ({item.id})" for item in strangers])
     for wish in desired:
-        matches = by_identity.get(wish.identity, [])
-        if len(matches) > 1:
-            raise DuplicateObjects(wish.kind, wish.name, [match.id for match in matches])
-        current = matches[0] if matches else None
+        current = currents[wish.identity]
         if wish.present:
+            if current is not None and not current.owned:
+                wish = _unowned(wish)
             operations = _converge(wish, current, purge_assignments)
             if assignments == ASSIGN_INLINE:
                 operations = _inline(operations)
@@ -259,6 +291,21 @@ def plan(desired: Iterable[Desired], actual: Iterable[Actual], *, purge_assignme
         elif current is not None:
             _remove(current, result)
     return result
+
+
+def _one(wish: Desired, matches: Sequence[Actual]) -> Actual | None:
+    if len(matches) > 1:
+        raise DuplicateObjects(wish.kind, wish.name, [match.id for match in matches])
+    return matches[0] if matches else None
+
+
+def _unowned(wish: Desired) -> Desired:
+    """The wish for an object someone else made: its own fields, never the ownership marker (a
+    store's app: no field at all), so that it stays theirs."""
+    if wish.assign_only:
+        return replace(wish, body={})
+    return replace(wish, body={name: value for name, value in wish.body.items()
+                               if not (isinstance(value, str) and OWNER_MARKER in value)})
 
 
 def _converge(wish: Desired, current: Actual | None, purge: bool) -> list[Operation]:
@@ -454,6 +501,7 @@ class Provider:
     settle_seconds: float = 10
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    adopt: bool = False  # update same-named objects the collection did not create (they stay unowned)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -485,7 +533,8 @@ class Provider:
     def _plan(self, wishes: Wishes, purge: bool = False) -> Plan:
         kinds = sorted({wish.kind for wish in wishes.desired})
         actual = [item for kind in kinds for item in self.vendor.list(kind)]
-        result = plan(wishes.desired, actual, purge_assignments=purge, assignments=self.capabilities.assignments)
+        result = plan(wishes.desired, actual, purge_assignments=purge, assignments=self.capabilities.assignments,
+                      adopt=self.adopt)
         result.warnings.extend(wishes.warnings)
         return result
 

@@ -12,6 +12,8 @@ type than string is kept visibly different (``<booleanType>true``) so it is corr
 from __future__ import annotations
 
 import base64
+import json
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
@@ -120,14 +122,13 @@ def desired_apps(spec: AppSpec, apps: Mapping[str, list[dict]], groups: Mapping[
         if spec.state == "absent":
             wishes.append(Desired(APPS, name, {}, present=False))
             continue
-        if existing is None or existing.get("@odata.type") == IOS_STORE_APP:
-            body = _store_app_body(spec)
-        else:  # a VPP or Managed Google Play entry: its metadata belongs to Apple or Google
-            body = actual(APPS, existing).body
+        store_owned = existing is not None and existing.get("@odata.type") != IOS_STORE_APP
+        # A VPP or Managed Google Play entry: it and its metadata belong to Apple or Google.
+        body = actual(APPS, existing).body if store_owned else _store_app_body(spec)
         settings_type = _SETTINGS_TYPE.get(body["@odata.type"])
         current = {a.target: a for a in (actual(APPS, existing).assignments if existing else ())}
         assignments = tuple(_app_assignment(spec, target, groups, settings_type, current) for target in spec.assignments)
-        wishes.append(_wish(APPS, name, body, assignments))
+        wishes.append(replace(_wish(APPS, name, body, assignments), assign_only=store_owned))
     return wishes
 
 
@@ -271,8 +272,13 @@ def actual(kind: str, raw: Mapping[str, Any]) -> Actual:
         body["description"] = raw.get("description") or ""
         body.update(_config_fields(raw) if kind == CONFIGS else {"platform": raw.get("platform"), "rule": raw.get("rule")})
     assignments = tuple(_assignment(kind, item) for item in raw.get("assignments") or ())
-    return Actual(kind, name, raw["id"], body, assignments, OWNER_MARKER in (raw.get("description") or ""),
-                  variant=odata_type, raw=raw)
+    return Actual(kind, name, raw["id"], body, assignments, _owned(kind, raw), variant=odata_type, raw=raw)
+
+
+def _owned(kind: str, raw: Mapping[str, Any]) -> bool:
+    """The marker in the description, on an object the collection can create: a VPP or Managed
+    Google Play app is Apple's or Google's, whatever its description says."""
+    return OWNER_MARKER in (raw.get("description") or "") and (kind != APPS or raw.get("@odata.type") == IOS_STORE_APP)
 
 
 def _config_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -313,13 +319,15 @@ def target_apps_payload(body: Mapping[str, Any]) -> dict[str, Any]:
 def _assignment(kind: str, raw: Mapping[str, Any]) -> Assignment:
     target = raw.get("target") or {}
     odata_type = target.get("@odata.type")
+    detail: dict[str, Any] = {}
     if odata_type in _ALL_TARGETS:
         key = Target(_ALL_TARGETS[odata_type])
-    else:
-        key = Target(engine.GROUP, target.get("groupId") or "", odata_type == _EXCLUDE_TARGET)
-    detail: dict[str, Any] = {}
+    elif odata_type in (_GROUP_TARGET, _EXCLUDE_TARGET) and target.get("groupId"):
+        key = Target(engine.GROUP, target["groupId"], odata_type == _EXCLUDE_TARGET)
+    else:  # a target the collection never makes, kept whole (its filter included)
+        key = engine.other_target(target)
     filter_type = target.get("deviceAndAppManagementAssignmentFilterType")
-    if filter_type and filter_type != "none":
+    if key.type != engine.OTHER and filter_type and filter_type != "none":
         detail.update(filter=target.get("deviceAndAppManagementAssignmentFilterId"), filterType=filter_type)
     if kind == APPS:
         detail["intent"] = raw.get("intent")
@@ -368,8 +376,12 @@ def assign_payload(kind: str, assignments: Sequence[Assignment], new_filter_id: 
 def _assignment_body(kind: str, assignment: Assignment, new_filter_id) -> dict[str, Any]:
     wanted = assignment.target
     all_type = next((t for t, name in _ALL_TARGETS.items() if name == wanted.type), None)
-    target: dict[str, Any] = {"@odata.type": all_type} if all_type else {
-        "@odata.type": _EXCLUDE_TARGET if wanted.exclude else _GROUP_TARGET, "groupId": wanted.id}
+    if wanted.type == engine.OTHER:
+        target = json.loads(wanted.id)
+    elif all_type:
+        target = {"@odata.type": all_type}
+    else:
+        target = {"@odata.type": _EXCLUDE_TARGET if wanted.exclude else _GROUP_TARGET, "groupId": wanted.id}
     detail = dict(assignment.detail)
     if "filter" in detail:
         filter_id = detail.pop("filter")

@@ -63,7 +63,9 @@ def create(desired: engine.Desired) -> Operation:
 
 
 def record(general=None, scope=None, preferences=None) -> dict:
-    raw = {"general": {"id": 3, "name": "Mattermost", "bundle_id": "com.mattermost.rn", **(general or {})},
+    """An app record the collection made (its description carries the marker)."""
+    raw = {"general": {"id": 3, "name": "Mattermost", "bundle_id": "com.mattermost.rn",
+                       "description": records.APP_DESCRIPTION, **(general or {})},
            "scope": scope or {}}
     if preferences is not None:
         raw["app_configuration"] = {"preferences": preferences}
@@ -232,7 +234,8 @@ def test_an_absent_appconfig_empties_the_preferences_and_never_deletes_the_recor
 
 
 def test_an_absent_appconfig_leaves_a_colleagues_record_as_it_is():
-    current = records.app_actual(APP_CONFIG, record(preferences="<dict><key>a</key><string>b</string></dict>"))
+    current = records.app_actual(APP_CONFIG, record(general={"description": "made in the console"},
+                                                    preferences="<dict><key>a</key><string>b</string></dict>"))
     work = wishes.app_config_wishes([config_spec(state="absent")], resolve, lambda: {"com.mattermost.rn": current}, check_mode=False)
 
     assert work.desired == [] and "not created by this collection" in work.warnings[0]

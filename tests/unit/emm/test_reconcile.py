@@ -83,7 +83,7 @@ def test_a_change_of_type_replaces_the_object_keeping_a_colleagues_assignment():
 
 def test_a_change_of_type_on_an_object_someone_else_made_fails_and_plans_nothing():
     with pytest.raises(ProviderError, match=r"id-1.*iosikEv2VpnConfiguration, not the .*iosVpnConfiguration wanted"):
-        plan([wish(VENDOR)], [tenant_object(IKEV2, owned=False)])
+        plan([wish(VENDOR)], [tenant_object(IKEV2, owned=False)], adopt=True)  # adopting never deletes
 
 
 def test_plan_knows_the_id_of_each_object_wanted_present():

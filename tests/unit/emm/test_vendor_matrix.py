@@ -18,7 +18,7 @@ from typing import Any, Callable
 import pytest
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects, jamf
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import DuplicateObjects, Provider
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import DuplicateObjects, NotOwned, Provider
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
 
 from vendors import intune_provider, offline_jamf_provider, offline_provider
@@ -262,6 +262,34 @@ def test_absent_leaves_an_object_someone_else_made(tenant):
 
     assert work.operations == [] and any("not created by this collection" in warning for warning in work.warnings)
     assert tenant.writes() == [] and len(tenant.objects("app_config")) == 1
+
+
+def test_present_on_an_object_someone_else_made_fails_naming_it_and_how_to_adopt(tenant):
+    converge(tenant)
+    tenant.disown()
+    forget_writes(tenant)
+
+    with pytest.raises(NotOwned) as raised:
+        tenant.provider().plan_app_configs(config_specs(config={"serverUrl": "https://other.example.com"}))
+
+    ids = [item["id"] for item in tenant.objects("app_config")]
+    assert raised.value.ids == ids and ids[0] in str(raised.value) and "adopt: true" in str(raised.value)
+    assert tenant.writes() == []
+
+
+def test_an_adopted_object_is_updated_reported_and_stays_unowned(tenant):
+    converge(tenant)
+    tenant.disown()
+    provider = tenant.provider()
+    provider.adopt = True
+
+    work = provider.plan_app_configs(config_specs(config={"serverUrl": "https://other.example.com"}))
+    provider.apply(work)
+
+    [object_id] = [item["id"] for item in tenant.objects("app_config")]
+    assert work.changed and len(work.adopted) == 1 and object_id in work.adopted[0]
+    absent = tenant.provider().plan_app_configs(config_specs(state="absent"))
+    assert absent.operations == [] and any("not created by this collection" in warning for warning in absent.warnings)
 
 
 def test_absent_removes_what_the_collection_made(tenant):

@@ -1,0 +1,147 @@
+# Copyright (c) 2026 Mattermost EMM contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The promises a careless user or a hostile tenant puts to the test, against the Graph emulator
+over real HTTP: objects a colleague made are never taken over or deleted, assignments the
+collection does not understand survive a merge, late answers and races leave no duplicate."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import OWNER_MARKER, NotOwned
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
+from test_intune import ANDROID_APP, APP_ID, BYOD, CORP, IOS_APP, SERVER, connect, group
+from test_intune_security import profile_spec, protection_spec, USERS
+
+APPS = "/deviceAppManagement/mobileApps"
+MARKED = f"Made by hand, copied from the collection's. {OWNER_MARKER}"
+
+
+def app_spec(**changes) -> AppSpec:
+    return parse(AppSpec, {"assignments": [{"group": CORP}], **changes})
+
+
+def config_spec(**changes) -> AppConfigSpec:
+    return AppConfigSpec.from_input({"name": "Mattermost", "platforms": ["ios"], "groups": [{"group": CORP}],
+                                     "config": {"serverUrl": SERVER}, **changes}, {})
+
+
+@pytest.fixture
+def emu(emulator):
+    emulator.seed(groups=[group(CORP), group(BYOD), group(USERS)])
+    return emulator
+
+
+# Adoption ------------------------------------------------------------------------------------
+
+def test_a_console_made_store_app_is_not_taken_over(emu):
+    [app] = emu.seed(mobileApps=[{**IOS_APP, "description": "Added by the service desk"}])["mobileApps"]
+
+    with pytest.raises(NotOwned, match=app["id"]):
+        connect(emu).plan_apps(app_spec(platforms=["ios"]))
+    assert emu.writes() == []
+
+
+def test_an_adopted_store_app_is_assigned_but_never_marked_so_absent_leaves_it(emu):
+    [app] = emu.seed(mobileApps=[{**IOS_APP, "description": "Added by the service desk"}])["mobileApps"]
+    provider = connect(emu)
+    provider.adopt = True
+
+    work = provider.plan_apps(app_spec(platforms=["ios"]))
+    provider.apply(work)
+    provider = connect(emu)
+    provider.apply(provider.plan_apps(app_spec(platforms=["ios"], state="absent")))
+
+    [kept] = emu.state()["mobileApps"]
+    assert work.adopted == [f"app 'ios:{APP_ID}' ({app['id']})"]
+    assert kept["description"] == "Added by the service desk" and len(kept["assignments"]) == 1
+
+
+@pytest.mark.parametrize("seed", [
+    {"@odata.type": objects.IOS_VPP_APP, "displayName": "Mattermost", "bundleId": APP_ID, "description": MARKED},
+    {**ANDROID_APP, "description": MARKED},
+], ids=["iosVppApp", "androidManagedStoreApp"])
+def test_absent_never_deletes_a_store_app_even_with_the_marker(emu, seed):
+    emu.seed(mobileApps=[seed])
+    provider = connect(emu)
+
+    work = provider.plan_apps(app_spec(state="absent"))
+    provider.apply(work)
+
+    assert work.operations == [] and len(emu.state()["mobileApps"]) == 1
+
+
+def test_a_store_app_is_assigned_without_adopting_it(emu):
+    emu.seed(mobileApps=[{**ANDROID_APP, "description": "Synced from Managed Google Play"}])
+    provider = connect(emu)
+
+    work = provider.plan_apps(app_spec(platforms=["android"]))
+    provider.apply(work)
+
+    [app] = emu.state()["mobileApps"]
+    assert work.adopted == [] and len(app["assignments"]) == 1 and app["description"] == "Synced from Managed Google Play"
+
+
+def test_a_colleagues_filter_with_the_reserved_name_is_not_taken_over(emu):
+    [colleague] = emu.seed(mobileApps=[{**IOS_APP, "description": MARKED}],
+                           assignmentFilters=[{"displayName": objects.PERSONAL_IOS_FILTER, "platform": "iOS",
+                                               "rule": '(device.model -startsWith "iPad")'}])["assignmentFilters"]
+
+    with pytest.raises(NotOwned, match=colleague["id"]):
+        connect(emu).plan_app_configs([config_spec(enrollment=["byod"])])
+    assert emu.writes() == []
+
+
+@pytest.mark.parametrize(("collection", "body", "plan"), [
+    ("deviceConfigurations", {"@odata.type": "#microsoft.graph.iosGeneralDeviceConfiguration",
+                              "displayName": "Mattermost device security - iOS"},
+     lambda provider: provider.plan_device_profiles(profile_spec())),
+    ("iosManagedAppProtections", {"displayName": "Mattermost iOS protection"},
+     lambda provider: provider.plan_app_protection(protection_spec())),
+    ("mobileAppConfigurations", {"@odata.type": objects.IOS_CONFIG, "displayName": "Mattermost (iOS)"},
+     lambda provider: provider.plan_app_configs([config_spec()])),
+], ids=["device_profile", "app_protection", "app_config"])
+def test_a_console_made_policy_with_the_collections_name_fails_naming_it(emu, collection, body, plan):
+    emu.seed(mobileApps=[{**IOS_APP, "description": MARKED}])
+    [colleague] = emu.seed(**{collection: [{**body, "description": "made in the console"}]})[collection]
+
+    with pytest.raises(NotOwned) as raised:
+        plan(connect(emu))
+
+    assert colleague["id"] in str(raised.value) and "adopt: true" in str(raised.value) and emu.writes() == []
+
+
+# Merging assignments ---------------------------------------------------------------------------
+
+CM_COLLECTION = {"@odata.type": "#microsoft.graph.configurationManagerCollectionAssignmentTarget",
+                 "collectionId": "SMS00001", "deviceAndAppManagementAssignmentFilterType": "none"}
+
+
+@pytest.mark.parametrize("kind", ["app", "app_config"])
+def test_a_merge_keeps_a_target_type_the_collection_never_makes_whole(emu, kind):
+    if kind == "app":
+        emu.seed(mobileApps=[{**IOS_APP, "description": MARKED,
+                              "assignments": [{"intent": "available", "target": CM_COLLECTION}]}])
+        plan = lambda provider, groups: provider.plan_apps(app_spec(platforms=["ios"], assignments=groups))  # noqa: E731
+    else:
+        emu.seed(mobileApps=[{**IOS_APP, "description": MARKED}])
+        provider = connect(emu)
+        provider.apply(provider.plan_app_configs([config_spec()]))
+        [config] = emu.state()["mobileAppConfigurations"]
+        emu.graph("POST", f"/deviceAppManagement/mobileAppConfigurations/{config['id']}/assign", {"assignments": [
+            *config["assignments"], {"target": CM_COLLECTION}]}, version="beta")
+        plan = lambda provider, groups: provider.plan_app_configs([config_spec(groups=groups)])  # noqa: E731
+    provider = connect(emu)
+
+    provider.apply(plan(provider, [{"group": BYOD}]))
+
+    collection = "mobileApps" if kind == "app" else "mobileAppConfigurations"
+    [item] = emu.state()[collection]
+    # Graph answers with the filter id null; the rest is the colleague's target as it was.
+    targets = [{name: value for name, value in assignment["target"].items() if value is not None}
+               for assignment in item["assignments"]]
+    assert CM_COLLECTION in targets and len(targets) == (2 if kind == "app" else 3)
+    assert plan(connect(emu), [{"group": BYOD}]).operations == []
+
