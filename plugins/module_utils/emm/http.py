@@ -627,18 +627,26 @@ class HttpClient:
         answers: dict[int, Response] = {}
         pending = chunk
         budget = _RetryBudget(self.retry)
+        renewed = False
         while True:
             answers.update(self._post_batch(url, pending))
-            pending = {
-                index: request
-                for index, request in pending.items()
-                if self.retry.retries(answers[index].status, request.may_repeat)
-            }
-            wait = budget.next_wait(_longest_retry_after(answers[index] for index in pending)) if pending else None
-            if wait is None:
+            retried = {index: request for index, request in pending.items()
+                       if self.retry.retries(answers[index].status, request.may_repeat)}
+            wait = budget.next_wait(_longest_retry_after(answers[index] for index in retried)) if retried else None
+            retried = retried if wait is not None else {}
+            # A token revoked or expired mid-run: renewed once, and exactly the refused requests
+            # sent again (a 401 means the server applied nothing).
+            refused = {} if renewed or self.auth is None else {
+                index: request for index, request in pending.items() if answers[index].status == 401}
+            if not retried and not refused:
                 return answers
+            if refused:
+                self.auth.invalidate()
+                renewed = True
             self._count("retries")
-            self.sleep(wait)
+            if retried:
+                self.sleep(wait)
+            pending = {**refused, **retried}
 
     def _post_batch(self, url: str, chunk: dict[int, BatchRequest]) -> dict[int, Response]:
         payload = {"requests": [_batch_item(str(index), request) for index, request in chunk.items()]}

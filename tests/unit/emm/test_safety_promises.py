@@ -145,3 +145,19 @@ def test_a_merge_keeps_a_target_type_the_collection_never_makes_whole(emu, kind)
     assert CM_COLLECTION in targets and len(targets) == (2 if kind == "app" else 3)
     assert plan(connect(emu), [{"group": BYOD}]).operations == []
 
+
+# A token refused inside a batch ------------------------------------------------------------------
+
+def test_a_401_inside_a_batch_renews_the_token_once_and_resends_only_the_refused_request(emu):
+    emu.seed(mobileApps=[{**IOS_APP, "description": MARKED}])
+    emu.add_fault(r"^/beta/deviceAppManagement/mobileAppConfigurations$", method="POST", status=401, count=1)
+    provider = connect(emu)
+
+    provider.apply(provider.plan_app_configs([config_spec(), config_spec(name="Mattermost second")]))
+
+    log = emu.requests()
+    creates = [entry for entry in log if entry["method"] == "POST" and entry["path"].endswith("/mobileAppConfigurations")]
+    tokens = [entry for entry in log if entry["path"].endswith("/oauth2/v2.0/token")]
+    assert [entry["status"] for entry in creates] == [401, 201, 201] and len(tokens) == 2
+    assert sorted(item["displayName"] for item in emu.state()["mobileAppConfigurations"]) == [
+        "Mattermost (iOS)", "Mattermost second (iOS)"]
