@@ -42,7 +42,7 @@ options:
             commands) and its Pro API (tokens, device groups). Jamf Pro manages Apple devices
             only, and has no app protection policies.
           - V(android_management) is Android Enterprise through Google's Android Management API.
-            It has no groups: a device follows one policy, so modules name the policies the
+            It has no groups; a device follows one policy, so modules name the policies the
             devices follow (C(policies)) instead of groups, and every change touches only the
             Mattermost entry of those policies, or the policy fields the collection sets. It
             manages Android devices only, and has no app protection policies.
@@ -51,7 +51,7 @@ options:
             sent, with its assignments) and C(plan.json), the operations of the last run that
             changed anything. Group and app ids are written as placeholders such as
             C(<group:Sales>). It does not plan as V(android_management), whose policies are
-            created in Google's console or API, not by this collection: run check mode with
+            created in Google's console or API, not by this collection; run check mode with
             O(provider.type=android_management) instead, which reads the policies and sends no write.
         type: str
         required: true
@@ -93,7 +93,7 @@ options:
         type: str
       service_account_key:
         description:
-          - For V(android_management), required. The Google Cloud service account's JSON key: the
+          - For V(android_management), required. The Google Cloud service account's JSON key, the
             path of the key file, the file's JSON text, or the key as a mapping. The service
             account needs the role C(Android Management User) in the project of the enterprise.
             Never logged or returned.

@@ -21,7 +21,7 @@ description:
     Graph cannot create. Approve Mattermost in Managed Google Play and sync first; the module
     fails with that instruction when the entry is missing. Two entries for the same app id
     are an error listing both ids.
-  - B(Android Management.) It has no groups: a device follows one policy, so the app goes into
+  - B(Android Management.) It has no groups; a device follows one policy, so the app goes into
     the policies O(policies) names, as the Mattermost entry of each (C(installType)
     C(FORCE_INSTALLED) for V(required), C(AVAILABLE) for V(available), C(BLOCKED) for
     V(uninstall)). The entry is changed only with C(modifyPolicyApplications) and an exact
@@ -148,7 +148,7 @@ options:
     type: str
   purge_assignments:
     description:
-      - Remove assignments the app has that O(assignments) does not name (Android Management: remove
+      - Remove assignments the app has that O(assignments) does not name (for Android Management, remove
         the Mattermost entry from the policies O(policies) does not name).
     type: bool
     default: false

@@ -30,13 +30,13 @@ description:
     C(device.deviceOwnership -eq "Personal"), created and owned by the collection). With only
     V(byod), Android uses C(androidWorkProfile) and the iOS assignments include that filter.
     iOS app configuration has no enrollment-type field, which is why a filter splits it.
-  - B(Android Management.) It has no groups: the configuration is the C(managedConfiguration) of
+  - B(Android Management.) It has no groups; the configuration is the C(managedConfiguration) of
     the Mattermost entry in each policy O(policies) names (every value a string), checked before
     anything is sent against the managed properties Google Play declares for the app (an unknown
     key or a wrong type is an error naming it), and changed with C(modifyPolicyApplications) and
     the mask C(managedConfiguration) only. Add the app to those policies first with
     M(mattermost.emm.app). A policy's entry holds one configuration, and O(enrollment) cannot
-    split it: the policies named decide which devices get it. O(groups) is refused with the reason.
+    split it, since the policies named decide which devices get it. O(groups) is refused with the reason.
   - V(unenrolled) is always refused with the reason. No AppConfig key reaches the app on devices
     that are not enrolled; protect them with an Intune app protection policy instead.
 author:
@@ -91,7 +91,7 @@ options:
   policies:
     description:
       - For Android Management, which has no groups, the policies whose Mattermost entry carries
-        this configuration, instead of O(groups): each a policy's id, such as V(work-profile), or
+        this configuration, instead of O(groups), each a policy's id, such as V(work-profile), or
         its full name (V(enterprises/LC01abcd23/policies/work-profile)). They must exist.
       - With O(state=absent), the policies to remove the configuration from; empty, every policy
         whose Mattermost entry has one.

@@ -45,10 +45,11 @@ options:
         (Intune C(users/{userId}/wipeManagedAppRegistrationsByDeviceTag), one request per user and device
         tag). Intune addresses the request to a user and a device tag, so other apps of that user protected
         on the same device receive it too; the result lists them in RV(devices[].also_wipes).
-      - B(Android Management) offers V(wipe) only: the device is deleted from the enterprise, which
+      - B(Android Management) offers V(wipe) only; the device is deleted from the enterprise, which
         factory resets a company-owned device and removes only the work profile of a personal one
         (RV(devices[].removes) says which). Devices are named by id (the device's resource name or
         its last part), serial number or user; they carry no name to select by.
+    type: str
     required: true
     choices: [wipe, retire, selective_wipe]
   devices:

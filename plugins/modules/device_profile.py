@@ -35,11 +35,11 @@ description:
   - With the V(offline) provider the same bodies are written to files, and the profile's iOS
     settings also as one C(.mobileconfig) (UUIDs derived from the name, so re-rendering gives the
     same bytes), for review or for an EMM that takes Apple profiles.
-  - B(Android Management.) It has no groups: the O(android) settings become fields of each policy
+  - B(Android Management.) It has no groups; the O(android) settings become fields of each policy
     O(policies) names (C(passwordPolicies), C(screenCaptureDisabled),
     C(crossProfilePolicies.crossProfileCopyPaste)), patched with an C(updateMask) that names only
     those fields, so the policy's other fields stay as they are. A policy serves work profiles or
-    company-owned devices, whose password scopes differ: give one O(enrollment) per task, with the
+    company-owned devices, whose password scopes differ, so give one O(enrollment) per task, with the
     policies of that kind. O(groups) is refused with the reason.
 author:
   - Mattermost EMM contributors (@mattermost)
@@ -105,14 +105,14 @@ options:
   policies:
     description:
       - For Android Management, which has no groups, the policies that carry the O(android)
-        settings, instead of O(groups): each a policy's id, such as V(work-profile), or its full
+        settings, instead of O(groups), each a policy's id, such as V(work-profile), or its full
         name (V(enterprises/LC01abcd23/policies/work-profile)). They must exist.
     type: list
     elements: str
     default: []
   state:
     description:
-      - V(absent) removes the profiles, if the collection created them (Android Management: clears
+      - V(absent) removes the profiles, if the collection created them (for Android Management, clears
         the fields the collection sets from the policies O(policies) names).
     type: str
     choices: [present, absent]
