@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 from . import control, entra
@@ -26,9 +28,11 @@ from .faults import FaultBook, FaultRule
 from .graph import VERSIONS, GraphApi
 from .jamf import PREFIX as JAMF_PREFIX
 from .jamf import JamfApi
+from .lob import LobContent
 from .protocol import DropConnection, Request, Response
 from .request_log import RequestLog
 from .schema import schema_for
+from .storage import BlobStorage
 from .store import Store
 
 LOG = logging.getLogger(__name__)
@@ -43,8 +47,9 @@ class Emulator:
         self.tokens = TokenIssuer(config.client_id, config.client_secret, config.token_lifetime)
         self.faults = FaultBook()
         self.log = RequestLog()
+        self.lob = LobContent(BlobStorage())
         self.graph = GraphApi(
-            self.store, schema_for(config.specs), config.page_size, config.listing_delay, self.handle_api
+            self.store, schema_for(config.specs), config.page_size, config.listing_delay, self.handle_api, self.lob
         )
         self.jamf = JamfApi(config)
         self.device_states = DeviceStates(self.store)
@@ -62,13 +67,28 @@ class Emulator:
     def handle_api(self, request: Request) -> Response:
         """Answers one API request; raises DropConnection when a fault drops it."""
         rule = self.faults.take(request.method, request.path)
+        if rule and rule.late:
+            self._apply_late(request, rule)
         try:
             response = self._respond(request, rule)
         except DropConnection:
             self.log.record(request, None, fault=True, token_request=self._is_token_request(request))
             raise
         self.log.record(request, response, fault=rule is not None, token_request=self._is_token_request(request))
-        return response
+        return replace(response, drip=rule.drip) if rule and rule.drip else response
+
+    def _apply_late(self, request: Request, rule: FaultRule) -> None:
+        """Applies `request` `rule.late` seconds from now, as a server still busy with it after the
+        client gave up would; the client gets no answer (after `rule.delay`)."""
+        def apply() -> None:
+            response = self._respond(request, None)
+            self.log.record(request, response, fault=True, token_request=False)
+
+        threading.Timer(rule.late, apply).start()
+        if rule.delay:
+            time.sleep(rule.delay)
+        self.log.record(request, None, fault=True, token_request=False)
+        raise DropConnection
 
     def reset(self) -> None:
         """An empty tenant, log and fault list (issued tokens stay valid)."""
@@ -76,6 +96,7 @@ class Emulator:
         self.device_states.reset()
         self.jamf.store.reset()
         self.amapi.store.reset()
+        self.lob.reset()
         self.log.clear()
         self.faults.clear()
 
@@ -102,7 +123,9 @@ class Emulator:
 
     def _respond(self, request: Request, rule: FaultRule | None) -> Response:
         serve, answer_error = (
-            (self.jamf.handle, self.jamf.error_response)
+            (self.lob.storage.handle, self.lob.storage.error_response)
+            if self.lob.storage.serves(request.path)
+            else (self.jamf.handle, self.jamf.error_response)
             if self.jamf.serves(request.path)
             else (self.amapi.handle, self.amapi.error_response)
             if self.amapi.serves(request.path)

@@ -141,6 +141,11 @@ class EmulatorClient:
         rule = {"path": path, **({"status": status} if status is not None else {}), **options}
         return self._control("POST", "faults", rule)["value"]
 
+    def lob(self, **settings: Any) -> dict[str, Any]:
+        """Line-of-business uploads: fail_commits=n makes the next n commits fail, sas_lifetime
+        sets how many seconds new upload URLs live."""
+        return self._control("POST", "lob", settings)
+
     def faults(self) -> list[dict[str, Any]]:
         """The fault rules still active."""
         return self._control("GET", "faults")["value"]

@@ -102,6 +102,19 @@ def _device_states(emulator: Emulator, request: Request) -> Response:
     return _ok(emulator.device_states.set(request.json()))
 
 
+def _lob(emulator: Emulator, request: Request) -> Response:
+    """Line-of-business uploads: {"fail_commits": n} makes the next n commits end in
+    commitFileFailed; {"sas_lifetime": seconds} sets how long new upload URLs live."""
+    body = request.json()
+    if not isinstance(body, dict) or not body or set(body) - {"fail_commits", "sas_lifetime"}:
+        raise ValueError('lob takes {"fail_commits": n} and/or {"sas_lifetime": seconds}')
+    if "fail_commits" in body:
+        emulator.lob.fail_commits = int(body["fail_commits"])
+    if "sas_lifetime" in body:
+        emulator.lob.storage.sas_lifetime = float(body["sas_lifetime"])
+    return _ok({"fail_commits": emulator.lob.fail_commits, "sas_lifetime": emulator.lob.storage.sas_lifetime})
+
+
 _ROUTES: dict[tuple[str, str], Callable[[Emulator, Request], Response]] = {
     ("GET", "requests"): _requests,
     ("DELETE", "requests"): _clear_requests,
@@ -114,4 +127,5 @@ _ROUTES: dict[tuple[str, str], Callable[[Emulator, Request], Response]] = {
     ("POST", "device-states"): _device_states,
     ("GET", "amapi/service-account-key"): _amapi_key,
     ("POST", "amapi/sync"): _amapi_sync,
+    ("POST", "lob"): _lob,
 }

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import GraphError, bad_request, error_response, method_not_allowed, segment_not_found
 from .kinds import KINDS, KINDS_BY_NAME, ODATA_TYPE, Action, Kind, Mark, incompatible_type, type_name
+from .lob import LobContent
 from .odata import QueryOptions, next_link, page_bounds, parse_options, select_fields
 from .protocol import PLAIN_TEXT, Request, Response
 from .schema import GraphSchema, NoSchema
@@ -58,8 +59,10 @@ class GraphApi:
         page_size: int,
         listing_delay: float,
         dispatch: Callable[[Request], Response],
+        lob: LobContent,
     ):
         self._store = store
+        self._lob = lob
         self._schema = schema
         self._page_size = page_size
         self._listing_delay = listing_delay
@@ -141,7 +144,7 @@ class GraphApi:
 
     def _list(self, target: Target, request: Request) -> Response:
         options = self._options_for(target, request)
-        records = self._selected(target, options)
+        records = self._selected(target, options, request)
         start, end, next_offset = page_bounds(len(records), options, self._page_size)
         body: dict[str, Any] = {"@odata.context": self._context(request, target)}
         if options.count:
@@ -153,13 +156,15 @@ class GraphApi:
 
     def _count(self, target: Target, request: Request) -> Response:
         options = self._options_for(target, request, raw_count=True)
-        return Response(200, str(len(self._selected(target, options))).encode(), content_type=PLAIN_TEXT)
+        return Response(200, str(len(self._selected(target, options, request))).encode(), content_type=PLAIN_TEXT)
 
-    def _selected(self, target: Target, options: QueryOptions) -> list[Record]:
+    def _selected(self, target: Target, options: QueryOptions, request: Request) -> list[Record]:
         """The listed records of the collection (or its cast) that the options keep, in their order."""
         records = [
             record for record in self._store.listed(target.items) if self._is_of(record, target.cast, target.version)
         ]
+        for record in records:
+            self._lob.read(target.kind.name, record, request)
         if not options.selects_records:
             return records
         views = [self._queried_view(target, record) for record in records]
@@ -176,6 +181,7 @@ class GraphApi:
         return self._schema.shape({**record.data, **record.computed()}, target.kind.entity_type, target.version)
 
     def _get(self, target: Target, request: Request) -> Response:
+        self._lob.read(target.kind.name, target.record, request)
         options = self._options_for(target, request)
         return Response(200, self._entity_body(request, target, target.record, options))
 
@@ -186,7 +192,9 @@ class GraphApi:
         obj_type = kind.creatable_type(requested, target.version)
         self._schema.check_entity(body, obj_type, target.version)
         record = new_record(kind, kind.new_object(body, obj_type), self._store.clock() + self._listing_delay)
-        (self._store.items(kind) if target.kind.union_of else target.items)[record.data["id"]] = record
+        items = self._store.items(kind) if target.kind.union_of else target.items
+        record.data["id"] = self._lob.new_id(kind.name, items) or record.data["id"]
+        items[record.data["id"]] = record
         return Response(201, self._entity_body(request, target, record, QueryOptions()))
 
     def _update(self, target: Target, request: Request) -> Response:
@@ -198,6 +206,7 @@ class GraphApi:
         # Without @odata.type Graph reads a PATCH body as the collection's declared type, so
         # a derived type's property is unknown there: the same 400 a real tenant gives.
         self._schema.check_entity(body, requested or target.kind.entity_type, target.version)
+        self._lob.updated(target.record, body)
         target.kind.apply_update(target.record.data, body)
         return Response(204)
 
@@ -218,6 +227,8 @@ class GraphApi:
                     f"for the operation '{target.action}'."
                 )
             self._schema.check_value(value, params[name], name, target.version)
+        if self._lob.action(target.kind.name, target.action, target.record, body):
+            return Response(204)
         replaced = self._replace_children(target, action, body) if action.replaces else []
         target.record.data.update(action.sets)
         if action.marks:

@@ -214,6 +214,32 @@ def _app_protection(name: str, entity_type: str) -> Kind:
     )
 
 
+# A line-of-business app's uploads: content versions, each with its files; the upload states
+# and the storage behind them are lob.py's.
+CONTENT_FILES = "files"
+CONTENT_VERSIONS = "contentVersions"
+_CONTENT_VERSIONS = Kind(
+    name=CONTENT_VERSIONS,
+    path=CONTENT_VERSIONS,
+    entity_type="microsoft.graph.mobileAppContent",
+    stamps=(),
+    children={
+        CONTENT_FILES: Kind(
+            name=CONTENT_FILES,
+            path=CONTENT_FILES,
+            entity_type="microsoft.graph.mobileAppContentFile",
+            stamps=("createdDateTime",),
+            server_defaults={"microsoft.graph.mobileAppContentFile": {
+                "uploadState": "azureStorageUriRequestPending", "isCommitted": False, "azureStorageUri": None,
+                "azureStorageUriExpirationDateTime": None}},
+            actions={
+                "commit": Action(params={"fileEncryptionInfo": "microsoft.graph.fileEncryptionInfo"}),
+                "renewUpload": Action(params={}),
+            },
+        )
+    },
+)
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         name="groups",
@@ -266,12 +292,15 @@ KINDS: tuple[Kind, ...] = (
             # On a real tenant these come from Managed Google Play (approveApps/syncApps); the
             # emulator also lets a client create one directly so tests need no sync step.
             "microsoft.graph.androidManagedStoreApp": BETA,
+            "microsoft.graph.iosLobApp": BOTH,
         },
-        # Store apps need no content upload: Graph shows them published from the start.
-        server_defaults={"microsoft.graph.mobileApp": {"publishingState": "published"}},
+        # Store apps need no content upload: Graph shows them published from the start. A
+        # line-of-business app is published once a content version is committed (lob.py).
+        server_defaults={"microsoft.graph.mobileApp": {"publishingState": "published"},
+                         "microsoft.graph.iosLobApp": {"publishingState": "notPublished", "size": 0}},
         computed=("isAssigned",),
         initial=_SCOPE_TAGGED,
-        children={"assignments": _assignments("microsoft.graph.mobileAppAssignment")},
+        children={"assignments": _assignments("microsoft.graph.mobileAppAssignment"), "contentVersions": _CONTENT_VERSIONS},
         actions={
             "assign": Action(
                 params={"mobileAppAssignments": "Collection(microsoft.graph.mobileAppAssignment)"},
