@@ -46,7 +46,7 @@ options:
   app:
     description:
       - The app as M(mattermost.emm.app) takes it (C(platforms), C(app_id), C(display_name),
-        C(app_store_url), C(assignments), C(prevent_backup), C(remove_on_unenroll), C(removable),
+        C(app_store_url), C(assignments), C(policies), C(prevent_backup), C(remove_on_unenroll), C(removable),
         C(vpn_configuration_id)), and C(vpn_profile), the name of the device profile whose per-app
         VPN the app is bound to (resolved to its id in the EMM).
       - Not given, the app is not checked.
@@ -54,7 +54,7 @@ options:
   app_configurations:
     description:
       - The AppConfig policies as M(mattermost.emm.app_config) takes them (C(config),
-        C(configurations), C(platforms), C(app_id), C(enrollment), C(groups), C(intune_app_protection)).
+        C(configurations), C(platforms), C(app_id), C(enrollment), C(groups), C(policies), C(intune_app_protection)).
       - Not given, no AppConfig is checked.
     type: dict
   device_profiles:
@@ -159,9 +159,9 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.validation impo
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import provider_module, run
 from ansible_collections.mattermost.emm.plugins.module_utils import validation_reports
 
-APP_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignments", "prevent_backup",
+APP_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignments", "policies", "prevent_backup",
               "remove_on_unenroll", "removable", "vpn_configuration_id")
-CONFIG_FIELDS = ("config", "platforms", "app_id", "enrollment", "groups", "intune_app_protection")
+CONFIG_FIELDS = ("config", "platforms", "app_id", "enrollment", "groups", "policies", "intune_app_protection")
 PROFILE_SECTIONS = ("name", "organization", "passcode", "restrictions", "per_app_vpn", "android")
 RULES = {
     "tenant": rules.text("a name"),
@@ -203,7 +203,8 @@ def profile_specs(entries, platforms):
         profile = {name: entry[name] for name in PROFILE_SECTIONS if entry.get(name) is not None}
         specs.append(DeviceProfileSpec.from_input(
             profile, platforms=entry.get("platforms") or platforms,
-            enrollment=entry.get("enrollment") or ["company_owned", "byod"], groups=entry.get("groups") or []))
+            enrollment=entry.get("enrollment") or ["company_owned", "byod"], groups=entry.get("groups") or [],
+            policies=entry.get("policies") or []))
     return specs
 
 

@@ -225,12 +225,13 @@ def check_channel(managed_app_configurations: Iterable[Mapping[str, Any]]) -> li
 
 # Devices ----------------------------------------------------------------------------------
 
-def check_devices(group: str, object_name: str, states: Mapping[str, Any]) -> Item:
-    """Whether the devices in scope applied an object: `states` holds `counts` (state -> number)
-    and `errors` (the devices in error or conflict, by name)."""
+def check_devices(group: str, object_name: str, states: Mapping[str, Any], container: str | None = None) -> Item:
+    """Whether the devices in scope applied an object (in `container`, an Android Management
+    policy): `states` holds `counts` (state -> number) and `errors` (the devices in error or
+    conflict, by name)."""
     counts = {state: number for state, number in (states.get("counts") or {}).items() if number}
     failing = list(states.get("errors") or ())
-    name = f"{DEVICES} {group} {object_name!r}"
+    name = f"{DEVICES} {group} {object_name!r}" + (f" in {container}" if container else "")
     summary = ", ".join(f"{number} {state}" for state, number in sorted(counts.items())) or "no device reported"
     if failing:
         return Item(name, DEVICES, FAILED, "every device applied it", summary,
@@ -390,5 +391,5 @@ def _devices(provider: Any, found: Sequence[Actual]) -> list[Item]:
             continue
         states = provider.vendor.device_states(item.kind, item.id)
         if states is not None:
-            items.append(check_devices(item.kind, item.name, states))
+            items.append(check_devices(item.kind, item.name, states, item.container))
     return items

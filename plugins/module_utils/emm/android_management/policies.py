@@ -297,6 +297,27 @@ def device_state(device: Mapping[str, Any], policies: Mapping[str, Mapping[str, 
     }
 
 
+def policy_device_states(devices: Iterable[Mapping[str, Any]], policies: Mapping[str, Mapping[str, Any]], policy: str,
+                         settings: Iterable[str] = (), packages: Iterable[str] = catalog.APP_IDS) -> dict[str, Any]:
+    """How the devices that follow `policy` run it, in the validation's terms: `counts` of devices
+    on its current version and behind it (still syncing, not an error), and as `errors` the devices
+    that report Mattermost (`packages`), or one of the policy fields `settings`, non-compliant."""
+    counts = {"current": 0, "behind": 0}
+    errors = []
+    wanted_packages, wanted_settings = set(packages), {path.split(".")[0] for path in settings}
+    for device in devices:
+        if device.get("policyName") != policy:
+            continue
+        state = device_state(device, policies, wanted_packages)
+        counts["current" if state["current"] else "behind"] += 1
+        reasons = sorted({detail.get("nonComplianceReason") or "NON_COMPLIANT"
+                          for detail in device.get("nonComplianceDetails") or ()
+                          if detail.get("packageName") in wanted_packages or detail.get("settingName") in wanted_settings})
+        if reasons:
+            errors.append(f"{device.get('name')} ({', '.join(reasons)})")
+    return {"counts": counts, "errors": errors}
+
+
 def version(value: Any) -> int | None:
     """An int64 version, which the API writes as a JSON string."""
     try:

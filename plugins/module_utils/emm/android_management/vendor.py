@@ -61,6 +61,8 @@ CAPABILITIES = Capabilities(
     device_actions=frozenset({"wipe"}),
     refusals={APP_PROTECTION: NO_APP_PROTECTION, GROUP: codec.NO_GROUPS},
     targets=POLICY,
+    validation_gaps={"channel": f"{codec.VENDOR} delivers the managed configuration only in the policy's app entry, "
+                                "the channel the app reads: there is no second channel to check"},
 )
 ENTERPRISE_NAME = re.compile(r"enterprises/[A-Za-z0-9_-]+")
 _PAGE_SIZE = 100
@@ -101,6 +103,7 @@ class AndroidManagementVendor:
         self._profile_names: set[str] = set()
         self._profile_policies: set[str] = set()
         self._properties: dict[str, list[dict[str, Any]]] = {}
+        self._device_list: list[dict[str, Any]] | None = None
 
     # Reading -------------------------------------------------------------------------------
 
@@ -241,6 +244,17 @@ class AndroidManagementVendor:
                 pass
             done.append(dict(device, requested=spec.action, removed=device["removes"]))
         return done
+
+    def device_states(self, kind: str, object_id: str) -> dict[str, Any]:
+        """How the devices that follow the object's policy run it (the app's entry, its configuration
+        or the policy's device settings): on its current version or behind, and those non-compliant."""
+        policy = object_id.split("/applications/")[0]
+        if self._device_list is None:
+            self._device_list = self.devices()
+        by_name = {item["name"]: item for item in self.policies()}
+        settings = codec.PROFILE_FIELDS if kind == DEVICE_PROFILE else ()
+        packages = () if kind == DEVICE_PROFILE else [object_id.rsplit("/", 1)[-1]]
+        return codec.policy_device_states(self._device_list, by_name, policy, settings, packages)
 
     # Reading back --------------------------------------------------------------------------
 
