@@ -222,6 +222,10 @@ TypeTest = Callable[[str, str], bool]
 """(an object's type name, a type name in a cast or isof) -> whether the object is of that type."""
 
 
+# Graph refuses an `in (...)` of more than 15 values (its directory filters' default limit).
+MAX_IN_VALUES = 15
+
+
 class FilterError(ValueError):
     """A $filter the emulator cannot evaluate."""
 
@@ -327,6 +331,9 @@ class _FilterParser:
         while self._accept("punct", ","):
             values.append(_fold(self._literal()))
         self._expect("punct", ")")
+        if len(values) > MAX_IN_VALUES:
+            raise FilterError("Too many child clauses specified in search filter expression containing 'OR' operators: "
+                              f"{len(values)}. Max allowed: {MAX_IN_VALUES}.")
         return lambda env: _fold(left(env)) in values
 
     def _operand(self) -> Expression:

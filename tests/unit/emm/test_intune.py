@@ -19,6 +19,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     AppConfigSpec,
     AppProtectionSpec,
     AppSpec,
+    GroupTarget,
     SpecError,
     parse,
 )
@@ -337,6 +338,21 @@ def test_two_groups_with_one_name_fail_listing_both(emulator, tenant):
         connect(emulator).plan_apps(app_spec())
     assert sorted(raised.value.ids) == sorted([tenant[CORP], twin])
     assert emulator.writes() == []
+
+
+def test_groups_are_looked_up_by_name_not_read_whole_from_a_large_directory(emulator):
+    """A directory of 2,500 groups takes three pages to read whole; the 20 names asked for take
+    two filtered reads (Graph takes at most 15 values in one `in`), one page each."""
+    emulator.seed(groups=[group(f"Team {number:04}") for number in range(2500)] + [group("O'Brien's team")])
+    wanted = [f"Team {number:04}" for number in range(0, 2500, 131)] + ["O'Brien's team"]
+    emulator.clear_requests()
+
+    ids = connect(emulator).vendor.group_ids(GroupTarget(group=name) for name in wanted)
+
+    reads = [entry for entry in emulator.requests() if entry["path"] == "/v1.0/groups"]
+    assert sorted(ids) == sorted(wanted) and len(set(ids.values())) == len(wanted)
+    assert len(reads) == 2, [entry["query"] for entry in reads]
+    assert all(" in (" in entry["query"]["$filter"] for entry in reads)
 
 
 def test_console_assignment_is_kept_unless_purging(emulator, tenant):

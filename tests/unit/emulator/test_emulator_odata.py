@@ -109,6 +109,16 @@ def test_a_malformed_or_unknown_filter_is_graphs_400(emulator, clause):
     assert answer.body["error"]["message"].startswith("Invalid filter clause")
 
 
+def test_an_in_of_more_than_15_values_is_refused_as_graph_does(emulator):
+    _seed_groups(emulator, "a")
+    values = ", ".join(f"'g{number}'" for number in range(16))
+
+    assert _filter(emulator, "/groups", f"displayName in ({values[:-7]})").status == 200  # 15 values
+    answer = _filter(emulator, "/groups", f"displayName in ({values})")
+    assert answer.status == 400
+    assert "Max allowed: 15" in answer.body["error"]["message"]
+
+
 def test_orderby_sorts_by_one_or_more_properties(emulator):
     emulator.seed(groups=[{"displayName": "b", "description": "2"}, {"displayName": "a", "description": "2"},
                           {"displayName": "c", "description": "1"}])
