@@ -16,9 +16,11 @@ groups, users, managed devices and app protection registrations are read on v1.0
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_lob
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import engine
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
@@ -36,7 +38,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     resolve_names,
     settle,
 )
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import BatchRequest, ClientCredentials, HttpClient
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import BatchRequest, ClientCredentials, HttpClient, TransportError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     SELECTIVE_WIPE,
     AppConfigSpec,
@@ -107,11 +109,12 @@ class IntuneVendor:
         self.client = client
         self.settle_seconds = settle_seconds
         self._listed: dict[str, list[dict]] = {}
+        self._ipas: dict[str, intune_lob.Ipa] = {}  # app name -> the custom build's .ipa to upload
 
     # Reading -------------------------------------------------------------------------------
 
     def list(self, kind: str) -> list[Actual]:
-        return [objects.actual(kind, raw) for raw in self._list(kind)]
+        return [_actual(kind, raw) for raw in self._list(kind)]
 
     def forget(self, kind: str) -> None:
         self._listed.pop(kind, None)
@@ -150,10 +153,20 @@ class IntuneVendor:
     # Planning ------------------------------------------------------------------------------
 
     def desired_apps(self, spec: AppSpec) -> Wishes:
+        ipa = _custom_ipa(spec)
         apps = self.mattermost_apps(spec.app_id)
         if spec.state == "present" and catalog.ANDROID in spec.platforms and not apps[catalog.ANDROID]:
-            raise ProviderError(objects.ANDROID_APP_MISSING.format(app_id=spec.app_id))
-        return Wishes(objects.desired_apps(spec, apps, self.group_ids(spec.assignments)))
+            missing = CUSTOM_ANDROID_APP_MISSING if spec.custom_build else objects.ANDROID_APP_MISSING
+            raise ProviderError(missing.format(app_id=spec.app_id))
+        if spec.state == "present" and spec.custom_build and catalog.IOS in spec.platforms and not (ipa or apps[catalog.IOS]):
+            raise ProviderError(f"the tenant has no iOS app {spec.app_id} and the App Store has no custom build: give "
+                                "ipa, the build's .ipa file, to upload it as a line-of-business app; nothing was sent")
+        wishes = objects.desired_apps(spec, apps, self.group_ids(spec.assignments))
+        if ipa is None or spec.state != "present":
+            return Wishes(wishes)
+        self._ipas[f"{catalog.IOS}:{spec.app_id}"] = ipa
+        return Wishes([_line_of_business(wish, spec, ipa) if wish.name == f"{catalog.IOS}:{spec.app_id}" else wish
+                       for wish in wishes])
 
     def desired_app_configs(self, specs: Sequence[AppConfigSpec], check_mode: bool) -> Wishes:
         """With `check_mode`, an app entry still missing (one that an earlier task of the same
@@ -213,6 +226,8 @@ class IntuneVendor:
             return self._create(operations)
         extra = self._target_apps(work, created) if action == ASSIGN else []
         self._send([self._request(op, created) for op in operations] + extra)
+        if action == engine.UPDATE:
+            self._upload_contents(operations, created)
         return [op.id or created.get(op.identity) for op in operations]
 
     def _create(self, operations: Sequence[Operation]) -> list[str | None]:
@@ -220,15 +235,35 @@ class IntuneVendor:
         ordered = sorted(operations, key=lambda op: op.kind != objects.FILTERS)
         answers = self._send([self._request(op, {}) for op in ordered])
         ids = {op.identity: answer.body["id"] for op, answer in zip(ordered, answers)}
+        self._upload_contents(operations, ids)
         return [ids[op.identity] for op in operations]
+
+    def _upload_contents(self, operations: Sequence[Operation], ids: Mapping[Identity, str]) -> None:
+        """The .ipa of every line-of-business app created, or updated with another file, uploaded
+        and committed. A lost connection fails the run as it is (the app exists, without the new
+        content): the next run uploads again into the same app."""
+        for op in operations:
+            if op.variant != intune_lob.IOS_LOB_APP or op.after.get("content") == (op.before or {}).get("content"):
+                continue
+            app_path = f"{BETA}{objects.COLLECTION[objects.APPS]}/{op.id or ids[op.identity]}"
+            notes = (op.current.raw.get("notes") if op.current else None)
+            try:
+                intune_lob.ContentUpload(self.client, app_path, self._ipas[op.name]).run(notes)
+            except TransportError as exc:
+                raise ProviderError(f"the upload of {self._ipas[op.name].file_name} was cut off ({exc}); the app "
+                                    "has no new content version yet, and the next run uploads the file again") from None
 
     def _request(self, op: Operation, created: Mapping[Identity, str]) -> BatchRequest:
         path = objects.COLLECTION[op.kind]
         object_id = op.id or created.get(op.identity)
+        if op.action == CREATE and op.variant == intune_lob.IOS_LOB_APP:
+            return BatchRequest("POST", path, intune_lob.create_payload(op.after, self._ipas[op.name].minimum_os))
         if op.action == CREATE:
             return BatchRequest("POST", path, objects.payload(op.kind, op.after))
         if op.action == DELETE:
             return BatchRequest("DELETE", f"{path}/{object_id}")
+        if op.action != ASSIGN and op.variant == intune_lob.IOS_LOB_APP:
+            return BatchRequest("PATCH", f"{path}/{object_id}", intune_lob.update_payload(op.after))
         if op.action != ASSIGN:
             return BatchRequest("PATCH", f"{path}/{object_id}", objects.payload(op.kind, op.after))
         body = objects.assign_payload(op.kind, op.assignments,
@@ -351,6 +386,40 @@ class IntuneVendor:
         if not wanted:
             return {}
         return {group["id"]: group["displayName"] for group in self._groups_where("id", wanted)}
+
+
+CUSTOM_ANDROID_APP_MISSING = (
+    "the tenant has no Managed Google Play entry for {app_id}: publish the custom build as a private app in "
+    "Managed Google Play (Google Play Console, or Managed Google Play's private apps page), approve it and sync it "
+    "in Intune (Apps > Android > Managed Google Play); Graph cannot create such apps; nothing was sent"
+)
+
+
+def _actual(kind: str, raw: Mapping[str, Any]) -> Actual:
+    item = objects.actual(kind, raw)
+    if kind == objects.APPS and raw.get("@odata.type") == intune_lob.IOS_LOB_APP:
+        return intune_lob.actual(raw, item.name, item.assignments)
+    return item
+
+
+def _custom_ipa(spec: AppSpec) -> intune_lob.Ipa | None:
+    """The custom build's .ipa, read before any request: its bundle id must be the app id."""
+    if spec.ipa is None or spec.state != "present" or catalog.IOS not in spec.platforms:
+        return None
+    ipa = intune_lob.read_ipa(spec.ipa)
+    if ipa.bundle_id != spec.app_id:
+        raise ProviderError(f"ipa: {spec.ipa} is the app {ipa.bundle_id!r}, not app_id {spec.app_id!r}; nothing was sent")
+    return ipa
+
+
+def _line_of_business(wish: engine.Desired, spec: AppSpec, ipa: intune_lob.Ipa) -> engine.Desired:
+    """The iOS wish as a line-of-business app from the .ipa, its assignments' settings of that type."""
+    assignments = tuple(
+        replace(a, detail={**a.detail, "settings": {**a.detail["settings"], "@odata.type": intune_lob.LOB_SETTINGS}})
+        if a.detail.get("settings") else a
+        for a in wish.assignments or ())
+    return engine.Desired(wish.kind, wish.name, intune_lob.desired_body(spec.display_name, ipa), assignments,
+                          variant=intune_lob.IOS_LOB_APP)
 
 
 def _changes_target_apps(op) -> bool:

@@ -156,6 +156,13 @@ def _minimum_os_field(version: str | None) -> str:
     return f"v{min(max(major, 9), 18)}_0"
 
 
+def offline_record(body: Mapping[str, Any], ipa: Ipa) -> dict[str, Any]:
+    """The app as Intune holds it once the .ipa is uploaded, for the offline provider, which
+    uploads nothing: the content version is the real tenant's to make."""
+    return {**update_payload(body), "committedContentVersion": "<uploaded on the tenant>",
+            "notes": content_notes(None, ipa)}
+
+
 def content_notes(notes: str | None, ipa: Ipa) -> str:
     """The app's notes with the committed file's digest, the admins' own notes kept."""
     kept = _DIGEST_NOTE.sub("", notes or "").strip()

@@ -66,9 +66,12 @@ ANDROID_STORE_APP = "#microsoft.graph.androidManagedStoreApp"
 IOS_CONFIG = "#microsoft.graph.iosMobileAppConfiguration"
 ANDROID_CONFIG = "#microsoft.graph.androidManagedStoreAppConfiguration"
 FILTER_TYPE = "#microsoft.graph.deviceAndAppManagementAssignmentFilter"
-_APP_PLATFORM = {IOS_STORE_APP: catalog.IOS, IOS_VPP_APP: catalog.IOS, ANDROID_STORE_APP: catalog.ANDROID}
+IOS_LOB_APP = "#microsoft.graph.iosLobApp"  # a custom build uploaded from its .ipa (intune_lob.py)
+_APP_PLATFORM = {IOS_STORE_APP: catalog.IOS, IOS_VPP_APP: catalog.IOS, IOS_LOB_APP: catalog.IOS,
+                 ANDROID_STORE_APP: catalog.ANDROID}
 _SETTINGS_TYPE = {IOS_STORE_APP: "#microsoft.graph.iosStoreAppAssignmentSettings",
-                  IOS_VPP_APP: "#microsoft.graph.iosVppAppAssignmentSettings"}
+                  IOS_VPP_APP: "#microsoft.graph.iosVppAppAssignmentSettings",
+                  IOS_LOB_APP: "#microsoft.graph.iosLobAppAssignmentSettings"}
 
 _GROUP_TARGET = "#microsoft.graph.groupAssignmentTarget"
 _EXCLUDE_TARGET = "#microsoft.graph.exclusionGroupAssignmentTarget"

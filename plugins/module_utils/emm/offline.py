@@ -23,6 +23,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import catalog
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_lob
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     ASSIGN,
@@ -189,6 +190,9 @@ class OfflineIntune(OfflineStore, IntuneVendor):
         if op.action == ASSIGN:
             body = objects.assign_payload(op.kind, op.assignments, lambda name: self.file_id(objects.FILTERS, name))
             document["assignments"] = next(iter(body.values()))
+        elif op.variant == intune_lob.IOS_LOB_APP:
+            document = {**intune_lob.offline_record(op.after, self._ipas[op.name]),
+                        "assignments": document.get("assignments", [])}
         else:
             document = {**objects.payload(op.kind, op.after), "assignments": document.get("assignments", [])}
             if op.kind in objects.TARGETS_APPS:
