@@ -137,7 +137,7 @@ class EmulatorClient:
         return self._control("POST", "device-states", {"collection": collection, "id": object_id, "statuses": statuses})
 
     def add_fault(self, path: str, status: int | None = None, **options: Any) -> list[dict[str, Any]]:
-        """Adds a fault rule (options: method, count, retry_after, delay, drop, code, message)."""
+        """Adds a fault rule (options: method, count, retry_after, delay, drop, late, drip, code, message)."""
         rule = {"path": path, **({"status": status} if status is not None else {}), **options}
         return self._control("POST", "faults", rule)["value"]
 

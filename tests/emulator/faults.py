@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Fault rules: throttling, server errors, slow and dropped responses, injected on request.
+"""Fault rules: throttling, server errors, slow, dripping, dropped and late responses, injected on request.
 
 A rule matches a request by path (a regular expression searched in the path, or a plain
 substring) and optionally by method; each match consumes one of its `count` uses.
@@ -17,7 +17,8 @@ from typing import Any
 
 from .errors import CODE_BY_STATUS, GraphError
 
-_RULE_FIELDS = frozenset({"path", "method", "status", "count", "retry_after", "delay", "drop", "code", "message"})
+_RULE_FIELDS = frozenset({"path", "method", "status", "count", "retry_after", "delay", "drop", "code", "message",
+                          "late", "drip"})
 
 
 @dataclass
@@ -33,6 +34,8 @@ class FaultRule:
     drop: bool = False
     code: str | None = None
     message: str | None = None
+    late: float = 0.0  # applied this many seconds after it came, with no answer (the client's lost answer)
+    drip: float = 0.0  # the answer is sent one byte every this many seconds
 
     @classmethod
     def from_json(cls, data: Any) -> FaultRule:
@@ -45,10 +48,12 @@ class FaultRule:
         rule = cls(**data)
         if not all(isinstance(value, (int, type(None))) for value in (rule.status, rule.count, rule.retry_after)):
             raise ValueError("'status', 'count' and 'retry_after' are whole numbers")
-        if not isinstance(rule.delay, (int, float)) or rule.delay < 0:
-            raise ValueError("'delay' is a number of seconds")
-        if rule.status is None and not rule.drop and not rule.delay:
-            raise ValueError("a fault rule needs a 'status', 'drop': true or a 'delay'")
+        for name in ("delay", "late", "drip"):
+            value = getattr(rule, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"'{name}' is a number of seconds")
+        if rule.status is None and not (rule.drop or rule.delay or rule.late or rule.drip):
+            raise ValueError("a fault rule needs a 'status', 'drop': true, a 'delay', 'late' or 'drip'")
         if rule.status is not None and not 400 <= rule.status <= 599:
             raise ValueError("'status' must be an HTTP error status (400-599)")
         if rule.count is not None and rule.count < 1:

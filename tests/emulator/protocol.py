@@ -58,6 +58,7 @@ class Response:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = GRAPH_JSON
+    drip: float = 0.0  # seconds between the bytes of the answer (a dripping-answer fault)
 
     def payload(self) -> bytes:
         if self.body is None:

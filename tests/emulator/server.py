@@ -9,6 +9,7 @@ import logging
 import socket
 import ssl
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -104,7 +105,13 @@ class _Handler(BaseHTTPRequestHandler):
         if response.status != 204:
             self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        self.wfile.write(payload)
+        if not response.drip:
+            self.wfile.write(payload)
+            return
+        for index in range(len(payload)):  # ends with a broken pipe when the client gives up
+            self.wfile.write(payload[index:index + 1])
+            self.wfile.flush()
+            time.sleep(response.drip)
 
     def _drop(self) -> None:
         """Closes the connection without a byte of response, as a network failure would."""

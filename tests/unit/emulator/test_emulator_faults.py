@@ -1,7 +1,7 @@
 # Copyright (c) 2026 Mattermost EMM contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Fault injection: throttling, server errors, slow and dropped responses."""
+"""Fault injection: throttling, server errors, slow, dripping, dropped and late responses."""
 
 import http.client
 import time
@@ -81,6 +81,31 @@ def test_a_drop_closes_the_connection_without_a_response(emulator):
     assert (dropped["status"], dropped["fault"]) == (None, True)
 
 
+def test_a_late_request_gets_no_answer_and_is_applied_later(emulator):
+    emulator.add_fault(r"^/v1\.0/groups$", method="POST", late=1)
+    token = emulator.token()
+
+    with pytest.raises((urllib.error.URLError, http.client.RemoteDisconnected, ConnectionError)):
+        http_request("POST", f"{emulator.base_url}/v1.0/groups", {"displayName": "Late", "securityEnabled": True},
+                     headers={"Authorization": f"Bearer {token}"})
+    assert emulator.state()["groups"] == []
+    time.sleep(1.5)
+
+    assert [group["displayName"] for group in emulator.state()["groups"]] == ["Late"]
+    logged = [(entry["status"], entry["fault"]) for entry in emulator.requests() if entry["path"] == "/v1.0/groups"]
+    assert logged == [(None, True), (201, True)]
+
+
+def test_a_dripping_answer_comes_one_byte_at_a_time(emulator):
+    emulator.add_fault("/groups", drip=0.05)
+
+    started = time.monotonic()
+    answer = emulator.graph("GET", "/groups")
+
+    assert answer.status == 200 and answer.body["value"] == []
+    assert time.monotonic() - started >= 0.05 * (len(b'{"value": []}') - 1)
+
+
 def test_the_token_endpoint_can_fail_too(emulator):
     emulator.add_fault("/oauth2/v2.0/token", status=503, retry_after=2)
 
@@ -97,6 +122,8 @@ def test_the_token_endpoint_can_fail_too(emulator):
         {"path": "/groups"},
         {"path": "/groups", "status": 200},
         {"path": "/groups", "status": 429, "bogus": 1},
+        {"path": "/groups", "late": -1},
+        {"path": "/groups", "drip": True},
     ],
 )
 def test_malformed_rules_are_refused(emulator, rule):
