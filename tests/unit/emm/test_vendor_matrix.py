@@ -5,7 +5,8 @@
 
 Each vendor comes as a `Tenant`: how to reach it through the engine, how to see what was
 written, and how to plant what a colleague or a fault leaves behind. The scenario is the same
-for all: the Mattermost iOS app for two groups, and one app configuration.
+for all: the Mattermost iOS app for two groups, and one app configuration; Android Management,
+which has no groups and no iOS, puts the Android app and its configuration into two policies.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, Callable
 
 import pytest
 
-from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects, jamf
+from ansible_collections.mattermost.emm.plugins.module_utils.emm import android_management, intune_objects, jamf
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import DuplicateObjects, NotOwned, Provider
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
 
@@ -37,26 +38,30 @@ class Tenant:
     provider: Callable[[], Provider]
     writes: Callable[[], list]
     objects: Callable[[str], list[dict]]  # neutral kind -> the tenant's objects of that kind, as {"id", "name"}
-    plant_twin: Callable[[str], None]  # a second object carrying the app configuration's name
-    disown: Callable[[], None]  # the app configurations lose the ownership marker, as a console edit does
+    # Where ownership is a marker: a second object carrying the app configuration's name, and the
+    # app configurations losing the marker, as a console edit does.
+    plant_twin: Callable[[str], None] | None = None
+    disown: Callable[[], None] | None = None
     secret: str | None = None
     faults: Any = None  # the emulator, where faults can be injected
     create_path: str = ""
     notes: dict = field(default_factory=dict)
+    app: dict = field(default_factory=lambda: APP)
+    config: dict = field(default_factory=lambda: CONFIG)
+    per_kind: int = 1  # the objects of each kind the scenario makes
 
+    def app_spec(self, **changes) -> AppSpec:
+        return parse(AppSpec, {**self.app, **changes})
 
-def app_spec(**changes) -> AppSpec:
-    return parse(AppSpec, {**APP, **changes})
-
-
-def config_specs(**changes) -> list[AppConfigSpec]:
-    return [AppConfigSpec.from_input({**CONFIG, **changes}, {})]
+    def config_specs(self, **changes) -> list[AppConfigSpec]:
+        return [AppConfigSpec.from_input({**self.config, **changes}, {})]
 
 
 def converge(tenant: Tenant, check: bool = False) -> list:
     """One site run, each module with a fresh provider as ansible-playbook does it; the plans."""
     plans = []
-    for make_plan in (lambda p: p.plan_apps(app_spec()), lambda p: p.plan_app_configs(config_specs(), check_mode=check)):
+    for make_plan in (lambda p: p.plan_apps(tenant.app_spec()),
+                      lambda p: p.plan_app_configs(tenant.config_specs(), check_mode=check)):
         provider = tenant.provider()
         work = make_plan(provider)
         if not check:
@@ -188,7 +193,34 @@ def jamf_tenant(emulator) -> Tenant:
                   create_path=r"^/jamf/JSSResource/mobiledeviceapplications/id/0$")
 
 
-TENANTS = {"intune": intune_tenant, "jamf": jamf_tenant}
+AMAPI_POLICIES = [f"enterprises/LC00emu01/policies/{name}" for name in ("company-owned", "work-profile")]
+
+
+def android_management_tenant(emulator) -> Tenant:
+    """Two policies that already hold another app; the app and its configuration are their
+    Mattermost entries, owned by being Mattermost's package (no marker, so no twin to plant)."""
+    other = {"packageName": "com.android.chrome", "installType": "FORCE_INSTALLED"}
+    emulator.seed(**{"amapi/policies": [{"name": name, "applications": [other]} for name in AMAPI_POLICIES]})
+    key = emulator.amapi_key()
+    settings = {"enterprise": "enterprises/LC00emu01", "url": emulator.amapi_url, "service_account_key": key}
+
+    def objects(kind: str) -> list[dict]:
+        return [_named(f"{policy['name']}/applications/{app['packageName']}", app["packageName"])
+                for policy in emulator.state().get("amapi/policies", []) for app in policy.get("applications", [])
+                if app["packageName"] == "com.mattermost.rn" and (kind == "app" or app.get("managedConfiguration"))]
+
+    return Tenant(
+        "android_management", lambda: Provider(android_management.connect(settings)), emulator.writes, objects,
+        secret=key["private_key"], faults=emulator,
+        create_path=r"^/amapi/v1/enterprises/LC00emu01/policies/[^/]+:modifyPolicyApplications$",
+        app={"platforms": ["android"], "policies": [{"policy": "company-owned"}, {"policy": "work-profile",
+                                                                                   "intent": "available"}]},
+        config={**CONFIG, "platforms": ["android"], "groups": [], "policies": ["company-owned", "work-profile"]},
+        per_kind=len(AMAPI_POLICIES),
+    )
+
+
+TENANTS = {"intune": intune_tenant, "jamf": jamf_tenant, "android_management": android_management_tenant}
 
 
 def _named(object_id: str, name: str) -> dict[str, str]:
@@ -198,11 +230,27 @@ def _named(object_id: str, name: str) -> dict[str, str]:
 DIRECTORIES = {"offline": offline_tenant, "offline_jamf": offline_jamf_tenant}
 
 
-@pytest.fixture(params=["intune", "jamf", "offline", "offline_jamf"])
+VENDORS = ["intune", "jamf", "android_management", "offline", "offline_jamf"]
+# Android Management owns a policy's entry by its package: a policy holds one entry per package,
+# and there is no marker a console edit could remove.
+MARKED = [vendor for vendor in VENDORS if vendor != "android_management"]
+
+
+def _tenant(vendor: str, emulator, tmp_path: Path) -> Tenant:
+    if vendor in DIRECTORIES:
+        return DIRECTORIES[vendor](tmp_path / "tenant")
+    return TENANTS[vendor](emulator)
+
+
+@pytest.fixture(params=VENDORS)
 def tenant(request, emulator, tmp_path) -> Tenant:
-    if request.param in DIRECTORIES:
-        return DIRECTORIES[request.param](tmp_path / "tenant")
-    return TENANTS[request.param](emulator)
+    return _tenant(request.param, emulator, tmp_path)
+
+
+@pytest.fixture(params=MARKED)
+def marked(request, emulator, tmp_path) -> Tenant:
+    """A vendor whose ownership is a marker on the object."""
+    return _tenant(request.param, emulator, tmp_path)
 
 
 @pytest.fixture(params=sorted(TENANTS))
@@ -240,55 +288,59 @@ def test_check_mode_writes_nothing_and_its_diff_shows_the_objects(tenant):
     assert any(label.startswith("app_config/") for label in json.loads(plans[1].diff()["after"]))
 
 
-def test_two_objects_with_one_name_fail_listing_both_ids(tenant):
+def test_two_objects_with_one_name_fail_listing_both_ids(marked):
+    tenant = marked
     converge(tenant)
     tenant.plant_twin("Mattermost (iOS)")
     with pytest.raises(DuplicateObjects) as raised:  # two objects with one name: which is ours?
-        tenant.provider().plan_app_configs(config_specs(state="absent"))
+        tenant.provider().plan_app_configs(tenant.config_specs(state="absent"))
 
     ids = [item["id"] for item in tenant.objects("app_config")]
     assert sorted(raised.value.ids) == sorted(ids) and len(ids) == 2
     assert all(object_id in str(raised.value) for object_id in ids)
 
 
-def test_absent_leaves_an_object_someone_else_made(tenant):
+def test_absent_leaves_an_object_someone_else_made(marked):
+    tenant = marked
     converge(tenant)
     tenant.disown()
     forget_writes(tenant)
     provider = tenant.provider()
 
-    work = provider.plan_app_configs(config_specs(state="absent"))
+    work = provider.plan_app_configs(tenant.config_specs(state="absent"))
     provider.apply(work)
 
     assert work.operations == [] and any("not created by this collection" in warning for warning in work.warnings)
     assert tenant.writes() == [] and len(tenant.objects("app_config")) == 1
 
 
-def test_present_on_an_object_someone_else_made_fails_naming_it_and_how_to_adopt(tenant):
+def test_present_on_an_object_someone_else_made_fails_naming_it_and_how_to_adopt(marked):
+    tenant = marked
     converge(tenant)
     tenant.disown()
     forget_writes(tenant)
 
     with pytest.raises(NotOwned) as raised:
-        tenant.provider().plan_app_configs(config_specs(config={"serverUrl": "https://other.example.com"}))
+        tenant.provider().plan_app_configs(tenant.config_specs(config={"serverUrl": "https://other.example.com"}))
 
     ids = [item["id"] for item in tenant.objects("app_config")]
     assert raised.value.ids == ids and ids[0] in str(raised.value) and "adopt: true" in str(raised.value)
     assert tenant.writes() == []
 
 
-def test_an_adopted_object_is_updated_reported_and_stays_unowned(tenant):
+def test_an_adopted_object_is_updated_reported_and_stays_unowned(marked):
+    tenant = marked
     converge(tenant)
     tenant.disown()
     provider = tenant.provider()
     provider.adopt = True
 
-    work = provider.plan_app_configs(config_specs(config={"serverUrl": "https://other.example.com"}))
+    work = provider.plan_app_configs(tenant.config_specs(config={"serverUrl": "https://other.example.com"}))
     provider.apply(work)
 
     [object_id] = [item["id"] for item in tenant.objects("app_config")]
     assert work.changed and len(work.adopted) == 1 and object_id in work.adopted[0]
-    absent = tenant.provider().plan_app_configs(config_specs(state="absent"))
+    absent = tenant.provider().plan_app_configs(tenant.config_specs(state="absent"))
     assert absent.operations == [] and any("not created by this collection" in warning for warning in absent.warnings)
 
 
@@ -296,9 +348,9 @@ def test_absent_removes_what_the_collection_made(tenant):
     converge(tenant)
     provider = tenant.provider()
 
-    provider.apply(provider.plan_app_configs(config_specs(state="absent")))
+    provider.apply(provider.plan_app_configs(tenant.config_specs(state="absent")))
 
-    assert tenant.objects("app_config") == [] and len(tenant.objects("app")) == 1
+    assert tenant.objects("app_config") == [] and len(tenant.objects("app")) == tenant.per_kind
 
 
 @pytest.mark.parametrize("fault", [{"status": 429, "retry_after": 1}, {"status": 503}, {"drop": True}])
@@ -310,14 +362,14 @@ def test_faults_on_create_converge_without_duplicates(remote, fault):
 
     converge(tenant)
 
-    assert len(tenant.objects("app")) == 1 and len(tenant.objects("app_config")) == 1
+    assert len(tenant.objects("app")) == tenant.per_kind and len(tenant.objects("app_config")) == tenant.per_kind
     assert [plan.operations for plan in converge(tenant, check=True)] == [[], []]
 
 
 def test_secrets_never_appear_in_results_errors_or_logs(remote):
     tenant = remote
     provider = tenant.provider()
-    results = provider.apply(provider.plan_apps(app_spec()))
+    results = provider.apply(provider.plan_apps(tenant.app_spec()))
     client = provider.vendor.client
 
     seen = json.dumps(results) + "\n".join(client.log)
