@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from provider_playbooks import intune_provider, run_provider_playbook
+from provider_playbooks import android_management_provider, intune_provider, jamf_provider, run_provider_playbook
 from tests.emulator import run_emulator
 from tests.emulator.ipa import make_ipa
 
@@ -129,3 +129,25 @@ def test_offline_records_the_custom_build_as_intune_would_hold_it(tmp_path):
     [record] = (tmp_path / "plan" / "mobileApps").glob("*.json")
     assert '"@odata.type": "#microsoft.graph.iosLobApp"' in record.read_text() and "content sha256:" in record.read_text()
     assert run_provider_playbook(tmp_path, provider, [("app", args)]).results[0]["changed"] is False
+
+
+def test_jamf_refuses_a_custom_build_app_before_any_request_saying_why(tmp_path, emulator):
+    refused = run_provider_playbook(tmp_path, jamf_provider(emulator), [("app", {"app_id": CUSTOM, "custom_build": True})])
+    assert refused.results[0]["failed"], refused.output
+    assert "the Classic API takes an in-house app's .ipa only as a multipart upload" in refused.results[0]["msg"]
+    assert refused.results[0]["msg"].endswith("nothing was sent")
+    assert not emulator.writes()
+
+
+def test_android_management_puts_the_private_app_into_the_policy(tmp_path, emulator):
+    emulator.seed(**{"amapi/policies": [{"name": "enterprises/LC00emu01/policies/work-profile", "applications": []}]})
+    provider = android_management_provider(emulator, tmp_path / "key.json")
+    args = {"app_id": CUSTOM, "custom_build": True, "policies": [{"policy": "work-profile"}]}
+    first = run_provider_playbook(tmp_path, provider, [("app", args), ("app", args)])
+    assert [result["changed"] for result in first.results] == [True, False], first.output
+    [policy] = emulator.state()["amapi/policies"]
+    assert policy["applications"] == [{"packageName": CUSTOM, "installType": "FORCE_INSTALLED"}]
+    unpublished = run_provider_playbook(tmp_path, provider, [("app_config", {
+        "name": "Chat", "app_id": CUSTOM, "custom_build": True, "policies": ["work-profile"],
+        "config": {"serverUrl": "https://chat.example.com"}})])
+    assert "published as a private app for this enterprise in Managed Google Play" in unpublished.results[0]["msg"]

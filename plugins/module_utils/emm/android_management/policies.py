@@ -72,18 +72,21 @@ def mattermost_entries(policy: Mapping[str, Any], packages: Iterable[str] = cata
     return [app for app in policy.get("applications") or () if isinstance(app, dict) and app.get("packageName") in wanted]
 
 
-def app_actuals(policies: Iterable[Mapping[str, Any]]) -> list[Actual]:
+def app_actuals(policies: Iterable[Mapping[str, Any]], packages: Iterable[str] = catalog.APP_IDS) -> list[Actual]:
+    packages = tuple(packages)
     return [Actual(APP, app["packageName"], entry_id(policy["name"], app["packageName"]),
                    {"installType": app.get("installType", "INSTALL_TYPE_UNSPECIFIED")}, owned=True,
                    container=policy["name"], raw=app)
-            for policy in policies for app in mattermost_entries(policy)]
+            for policy in policies for app in mattermost_entries(policy, packages)]
 
 
-def config_actuals(policies: Iterable[Mapping[str, Any]]) -> list[Actual]:
-    """The Mattermost entries that carry a managed configuration (an entry without one has none to compare)."""
+def config_actuals(policies: Iterable[Mapping[str, Any]], packages: Iterable[str] = catalog.APP_IDS) -> list[Actual]:
+    """The Mattermost entries (`packages`: Mattermost's apps and custom builds) that carry a managed
+    configuration (an entry without one has none to compare)."""
+    packages = tuple(packages)
     return [Actual(APP_CONFIG, app["packageName"], entry_id(policy["name"], app["packageName"]),
                    {"managedConfiguration": app["managedConfiguration"]}, owned=True, container=policy["name"], raw=app)
-            for policy in policies for app in mattermost_entries(policy) if app.get("managedConfiguration")]
+            for policy in policies for app in mattermost_entries(policy, packages) if app.get("managedConfiguration")]
 
 
 def profile_fields(policy: Mapping[str, Any]) -> dict[str, Any]:

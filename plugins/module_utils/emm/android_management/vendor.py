@@ -104,6 +104,8 @@ class AndroidManagementVendor:
         self._profile_policies: set[str] = set()
         self._properties: dict[str, list[dict[str, Any]]] = {}
         self._device_list: list[dict[str, Any]] | None = None
+        # The packages whose policy entries are the collection's: Mattermost's, and the custom builds named this run.
+        self._packages: set[str] = set(catalog.APP_IDS)
 
     # Reading -------------------------------------------------------------------------------
 
@@ -115,9 +117,9 @@ class AndroidManagementVendor:
 
     def list(self, kind: str) -> list[Actual]:
         if kind == APP:
-            return codec.app_actuals(self.policies())
+            return codec.app_actuals(self.policies(), self._packages)
         if kind == APP_CONFIG:
-            return codec.config_actuals(self.policies())
+            return codec.config_actuals(self.policies(), self._packages)
         named = [policy for policy in self.policies() if policy["name"] in self._profile_policies]
         return codec.profile_actuals(named, sorted(self._profile_names))
 
@@ -153,7 +155,9 @@ class AndroidManagementVendor:
             try:
                 answer = self.client.request("GET", f"/v1/{self.enterprise}/applications/{package}")
             except NotFound:
-                raise ProviderError(f"Google Play has no app {package} for {self.enterprise}; nothing was sent") from None
+                raise ProviderError(f"Google Play has no app {package} for {self.enterprise} (a custom build must be "
+                                    "published as a private app for this enterprise in Managed Google Play first); "
+                                    "nothing was sent") from None
             self._properties[package] = list((answer.body or {}).get("managedProperties") or [])
         return self._properties[package]
 
@@ -167,12 +171,14 @@ class AndroidManagementVendor:
 
     def desired_apps(self, spec: AppSpec) -> Wishes:
         codec.check_app(spec)
+        self._packages.add(spec.app_id)
         self._resolve([target.policy for target in spec.policies])
         return codec.app_wishes(spec, self.enterprise, self._holding(spec.app_id))
 
     def desired_app_configs(self, specs: Sequence[AppConfigSpec], check_mode: bool) -> Wishes:
         self._resolve([name for spec in specs for name in spec.policies])
         packages = sorted({spec.config.app_id for spec in specs})
+        self._packages.update(packages)
         present = {spec.config.app_id for spec in specs if spec.state == "present"}
         return codec.config_wishes(specs, self.enterprise, {package: self._holding(package) for package in packages},
                                    {package: self.managed_properties(package) for package in sorted(present)}, check_mode)

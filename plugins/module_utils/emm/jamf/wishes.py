@@ -45,6 +45,17 @@ PER_APP_VPN_BINDING = (
 
 # app ----------------------------------------------------------------------------------------
 
+# Why the app module leaves a custom build's in-house record to the console.
+CUSTOM_BUILD_REFUSED = (
+    "custom builds are not managed by mattermost.emm.app on Jamf Pro: the Classic API takes an in-house app's .ipa "
+    "only as a multipart upload to an existing record (fileuploads/mobiledeviceapplicationsipa) and its record shows "
+    "no digest of the file, so a second run could not tell an unchanged .ipa from a new one without uploading it again; "
+    "add the in-house app in the Jamf Pro console (Devices > Mobile Device Apps > New > In-house app), then "
+    "configure it with mattermost.emm.app_config (custom_build: true, and adopt: true for a record the collection did "
+    "not create); nothing was sent"
+)
+
+
 def app_wish(spec: AppSpec, resolve: Resolver) -> Desired:
     """The App Store app record for `spec.app_id` (one record per bundle id)."""
     if spec.state == "absent":
@@ -54,6 +65,8 @@ def app_wish(spec: AppSpec, resolve: Resolver) -> Desired:
 
 
 def _refuse_app_options(spec: AppSpec) -> None:
+    if spec.custom_build:
+        raise ProviderError(f"app {spec.app_id}: {CUSTOM_BUILD_REFUSED}")
     if catalog.ANDROID in spec.platforms:
         raise ProviderError(f"app {spec.app_id}: {APPLE_ONLY}")
     if spec.vpn_configuration_id is not None:
