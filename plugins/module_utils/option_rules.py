@@ -159,9 +159,13 @@ def integer(low: int, high: int, unit: str = "") -> Rule:
 
 def items(what: str, unique_by: Callable[[Any], Any] | None = lambda item: item, min_items: int = 1) -> Rule:
     """A list of at least `min_items` elements, each given once (`unique_by`: an element's identity)."""
-    counted = f"at least one {what}" if min_items else f"{what}s"
+    counted = f"at least one {what}" if min_items else _plural(what)
     return Rule(f"a list of {counted}" + (", each given once" if unique_by else ""),
                 lambda value, params: isinstance(value, list) and len(value) >= min_items, unique_by=unique_by)
+
+
+def _plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
 
 
 def mapping(what: str) -> Rule:
@@ -192,12 +196,24 @@ def existing_file() -> Rule:
     return Rule("the path of an existing file", lambda value, params: _text(value, 4096) and os.path.isfile(value))
 
 
+def file_stem() -> Rule:
+    """A name that becomes part of a file name inside the destination directory, never a path."""
+    return Rule("a file name of 1 to 128 characters, without /, \\ or control characters, not . or ..",
+                lambda value, params: _text(value, 128) and not set("/\\") & set(value) and value not in (".", ".."))
+
+
 def by_ansible(allowed: str) -> Rule:
     """What Ansible's argument spec already enforces (a type or its choices), listed for completeness."""
     return Rule(f"{allowed} (checked by Ansible's argument spec)")
 
 
 BOOLEAN = by_ansible("true or false")
+
+
+# The options of ansible.builtin.files that a module writing files takes, as Ansible checks them.
+FILE_ATTRIBUTES = {name: by_ansible(f"as for ansible.builtin.file's {name}")
+                   for name in ("mode", "owner", "group", "seuser", "serole", "selevel", "setype", "unsafe_writes",
+                                "attributes")}
 
 
 def by_model(allowed: str) -> Rule:

@@ -19,7 +19,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.android_managem
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import CREATE, Provider, ProviderError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import SpecError
-from ansible_collections.mattermost.emm.plugins.module_utils.module_support import require_libraries
+from ansible_collections.mattermost.emm.plugins.module_utils.module_support import fail_on_broken_rules, require_libraries
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,8 @@ def provider_module(argument_spec: dict[str, Any], option_rules: Mapping[str, ru
         module.fail_json(msg=f"{exc}; nothing was sent")
     # A password written into a URL (here or in an environment variable) is hidden like a no_log option.
     module.no_log_values.update(rules.url_passwords([module.params, settings]))
-    broken = rules.problems(dict(module.params, provider=settings), {**PROVIDER_RULES, **option_rules})
-    if broken:
-        module.fail_json(msg="; ".join(broken) + "; nothing was sent")
+    fail_on_broken_rules(module, dict(module.params, provider=settings), {**PROVIDER_RULES, **option_rules},
+                         "nothing was sent")
     return module
 
 

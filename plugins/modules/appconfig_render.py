@@ -147,13 +147,13 @@ findings:
 """
 
 import os
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mattermost.emm.plugins.module_utils.files import ensure_directory, sync_file
 
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import formats
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import validate_config
-from ansible_collections.mattermost.emm.plugins.module_utils.module_support import require_libraries
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
+from ansible_collections.mattermost.emm.plugins.module_utils.module_support import checked_module
 
 MAX_SPECFILE_VERSION = 99999  # the grammar's five digits
 FILE_NAMES = {
@@ -168,8 +168,24 @@ def default_formats(platforms: list[str]) -> list[str]:
     return [fmt for fmt in formats.FORMATS if formats.PLATFORM[fmt] in (None, *platforms)]
 
 
+RULES = {
+    "config": rules.by_model("a mapping of the Mattermost keys in docs/docsite/rst/appconfig_keys.rst, each checked by the "
+                             "appconfig model, whose errors fail the module with its findings"),
+    "platforms": rules.items("platform (ios, android)"),
+    "app_id": rules.app_id(),
+    "custom_build": rules.BOOLEAN,
+    "formats": rules.items("format (specfile, plist, managed_properties, amapi)", min_items=0),
+    "dest": rules.path(),
+    "name": rules.file_stem(),
+    "version": rules.integer(1, MAX_SPECFILE_VERSION, " (the specfile grammar's five digits)"),
+    "plist_style": rules.choices(["fragment", "full"]),
+    "backup": rules.BOOLEAN,
+    **rules.FILE_ATTRIBUTES,
+}
+
+
 def main() -> None:
-    module = AnsibleModule(
+    module = checked_module(
         argument_spec=dict(
             config=dict(type="dict", required=True),
             platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios", "android"]),
@@ -182,13 +198,11 @@ def main() -> None:
             plist_style=dict(type="str", choices=["fragment", "full"], default="fragment"),
             backup=dict(type="bool", default=False),
         ),
+        option_rules=RULES,
         add_file_common_args=True,
         supports_check_mode=True,
     )
-    require_libraries(module)
     params = module.params
-    if not 1 <= params["version"] <= MAX_SPECFILE_VERSION:
-        module.fail_json(msg=f"version {params['version']} is not allowed; the specfile grammar takes 1 to {MAX_SPECFILE_VERSION}")
 
     report = validate_config(params["config"], params["platforms"], params["app_id"], params["custom_build"])
     findings = [finding.as_dict() for finding in report.findings]

@@ -218,7 +218,8 @@ from ansible_collections.mattermost.emm.plugins.module_utils.appconfig import fi
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.validate import Report, validate_config, validate_document
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.xmlsafe import DEFAULT_MAX_BYTES
 from ansible_collections.mattermost.emm.plugins.module_utils.files import UnreadableDocument, read_document
-from ansible_collections.mattermost.emm.plugins.module_utils.module_support import require_libraries
+from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
+from ansible_collections.mattermost.emm.plugins.module_utils.module_support import checked_module
 
 _SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(findings.SEVERITIES)}
 
@@ -291,8 +292,23 @@ def _fails(counts: dict, strict: bool) -> bool:
     return bool(counts[findings.ERROR] or (strict and counts[findings.WARNING]))
 
 
+RULES = {
+    "path": rules.path(),
+    "paths": rules.items("path or glob"),
+    "paths[]": rules.text("a path or a glob such as emm/**/*.json", 4096),
+    "root": rules.path(),
+    "content": rules.by_ansible("the text of one document (bounded like a file)"),
+    "config": rules.by_model("a mapping of Mattermost keys, checked as the findings report it"),
+    "format": rules.choices(["auto"] + list(formats.READ_FORMATS)),
+    "platforms": rules.items("platform (ios, android)"),
+    "strict": rules.BOOLEAN,
+    "custom_app_ids": rules.items("app identifier", min_items=0),
+    "custom_app_ids[]": rules.bundle_id(),
+}
+
+
 def main() -> None:
-    module = AnsibleModule(
+    module = checked_module(
         argument_spec=dict(
             path=dict(type="path"),
             paths=dict(type="list", elements="str"),
@@ -307,9 +323,9 @@ def main() -> None:
         mutually_exclusive=[("path", "paths", "content", "config")],
         required_one_of=[("path", "paths", "content", "config")],
         required_by={"root": "paths"},
+        option_rules=RULES,
         supports_check_mode=True,
     )
-    require_libraries(module)
     params = module.params
     result = validate_many(module, params) if params["paths"] is not None else validate_one(params)
     if _fails(result["counts"], params["strict"]):

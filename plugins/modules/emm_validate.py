@@ -163,10 +163,20 @@ APP_FIELDS = ("platforms", "app_id", "display_name", "app_store_url", "assignmen
               "remove_on_unenroll", "removable", "vpn_configuration_id")
 CONFIG_FIELDS = ("config", "platforms", "app_id", "enrollment", "groups", "policies", "intune_app_protection")
 PROFILE_SECTIONS = ("name", "organization", "passcode", "restrictions", "per_app_vpn", "android")
+
+
+def _named(entry):
+    return entry.get("name") if isinstance(entry, dict) else None
+
+
 RULES = {
     "tenant": rules.text("a name"),
     "app": rules.mapping("the options of mattermost.emm.app, and vpn_profile"),
     "app_configurations": rules.mapping("the options of mattermost.emm.app_config"),
+    "device_profiles": rules.items("device profile as mattermost.emm.device_profile takes it (checked by its model)",
+                                   unique_by=_named, min_items=0),
+    "app_protection": rules.items("app protection policy as mattermost.emm.app_protection takes it (checked by its model)",
+                                  unique_by=_named, min_items=0),
     "devices": rules.BOOLEAN,
     "documents": rules.BOOLEAN,
     "junit": rules.path(),

@@ -80,6 +80,9 @@ def runs(playbook_runner):
         expect_failure(appconfig("version too high", out / "version-high", CONFIG, version=100000)),
         expect_failure(appconfig("bad keys and values", out / "bad-config", BAD_CONFIG)),
         expect_failure(appconfig("bad server url", out / "bad-url", dict(CONFIG, serverUrl="ftp://chat.example.com"))),
+        expect_failure({"name": "name that is a path",
+                        "mattermost.emm.appconfig_render": {"dest": str(out / "traversal" / "dest"), "config": CONFIG,
+                                                            "name": "../escaped"}}),
         {"name": "old name", "mattermost.emm.appconfig": {"dest": str(out / "old-name"), "config": CONFIG}},
     ], diff=True)
     checked = runner.start([appconfig("render in check mode", fresh, CONFIG)], check=True, diff=True)
@@ -99,7 +102,8 @@ def checked(runs):
 def test_the_play_runs_to_the_end(run):
     result, _unused = run
     assert result.rc == 0, result.stderr
-    expected_failures = {"amapi for ios", "version zero", "version too high", "bad keys and values", "bad server url"}
+    expected_failures = {"amapi for ios", "version zero", "version too high", "bad keys and values", "bad server url",
+                         "name that is a path"}
     assert {name for name, status in result.statuses().items() if status != "ok"} == expected_failures
 
 
@@ -243,8 +247,19 @@ def test_version_out_of_range_fails(run):
     for name, value in (("version zero", 0), ("version too high", 100000)):
         task = result.task(name)
         assert failed(task)
-        assert task["msg"] == f"version {value} is not allowed; the specfile grammar takes 1 to 99999"
+        assert task["msg"] == (f"version: {value} is not allowed; allowed: a whole number from 1 to 99999 "
+                               "(the specfile grammar's five digits); nothing was written")
     assert not (out / "version-0").exists() and not (out / "version-high").exists()
+
+
+def test_a_name_that_would_write_outside_dest_fails_and_writes_nothing(run):
+    result, out = run
+    task = result.task("name that is a path")
+
+    assert failed(task)
+    assert task["msg"].startswith("name: '../escaped' is not allowed; allowed: a file name of 1 to 128 characters, without /")
+    assert task["msg"].endswith("; nothing was written")
+    assert not (out / "traversal").exists()
 
 
 @pytest.mark.parametrize("key", list(BAD_CONFIG_NAMES))
