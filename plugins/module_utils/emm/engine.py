@@ -16,8 +16,12 @@ the flow and every safety rule, once for all vendors:
   (`adopt`), and an adopted object is updated but stays unowned, so it is never deleted later;
 - a variant change (an object whose vendor type must change) is delete-then-create, so no
   same-named twin is ever in flight;
-- after a lost answer, objects are looked up again, never blindly created twice, and an object
-  about to be deleted is never taken for one just created;
+- after a lost answer, objects are looked up again, for long enough to see a request the server
+  applies late, never blindly created twice, and an object about to be deleted is never taken for
+  one just created;
+- after any create, same-named twins are looked for: a twin this run made (a late answer, a
+  concurrent run of the same play) is deleted, the oldest kept, so the next run converges; a twin
+  it did not make is reported with its id;
 - listings that lag are waited for, for up to `settle_seconds`.
 """
 
@@ -187,6 +191,7 @@ class Actual:
     variant: str | None = None
     container: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    created: str = field(default="", compare=False)  # sorts in creation order (a timestamp), "" when unknown
 
     @property
     def identity(self) -> Identity:
@@ -502,6 +507,9 @@ class Provider:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     adopt: bool = False  # update same-named objects the collection did not create (they stay unowned)
+    # How long the objects of creates whose answer was lost are looked for before they are created
+    # again: a server may apply a request well after the client stopped waiting for its answer.
+    recovery_seconds: float = 60
 
     @property
     def capabilities(self) -> Capabilities:
@@ -580,28 +588,33 @@ class Provider:
     def _create(self, operations: list[Operation], work: Plan, deleted_ids: set) -> dict[Identity, str]:
         if not operations:
             return {}
+        lost: set[Identity] = set()
         try:
             ids = self.vendor.send(CREATE, operations, {}, work)
+            created = {op.identity: object_id for op, object_id in zip(operations, ids)}
         except TransportError:
-            return self._recover(operations, work, deleted_ids)
-        created = {op.identity: object_id for op, object_id in zip(operations, ids)}
-        if self.capabilities.lagging_listings:  # wait, so that the next run finds them
-            self._find(operations, deleted_ids)
-        return created
+            lost = {op.identity for op in operations}
+            created = self._recover(operations, work, deleted_ids)
+        # Lagging listings are waited for, so that the next run finds the objects.
+        seconds = self.settle_seconds if self.capabilities.lagging_listings else 0
+        return self._without_twins(self._listed(operations, created, deleted_ids, seconds), created, lost, work)
 
     def _recover(self, operations: list[Operation], work: Plan, deleted_ids: set) -> dict[Identity, str]:
-        """The creates got no answer: some objects may exist now. Look before creating again, so
-        a lost answer never leaves a duplicate."""
-        found = self._find(operations, deleted_ids)
-        missing = [op for op in operations if op.identity not in found]
+        """The creates got no answer: some objects may exist now, or soon. Look before creating
+        again, so a lost answer never leaves a duplicate."""
+        found = self._listed(operations, {}, deleted_ids, max(self.settle_seconds, self.recovery_seconds))
+        created = {identity: _oldest(items).id for identity, items in found.items()}
+        missing = [op for op in operations if op.identity not in created]
         if missing:
-            ids = self.vendor.send(CREATE, missing, found, work)
-            found.update({op.identity: object_id for op, object_id in zip(missing, ids)})
-        return found
+            ids = self.vendor.send(CREATE, missing, created, work)
+            created.update({op.identity: object_id for op, object_id in zip(missing, ids)})
+        return created
 
-    def _find(self, operations: Sequence[Operation], deleted_ids: set) -> dict[Identity, str]:
-        """The ids of the objects `operations` create, as the tenant lists them. An object this
-        plan deletes is never one of them, even when it still carries the name."""
+    def _listed(self, operations: Sequence[Operation], created: Mapping[Identity, str], deleted_ids: set,
+                seconds: float) -> dict[Identity, list[Actual]]:
+        """The objects carrying the identities `operations` create, as the tenant lists them,
+        waited for (up to `seconds`) until each shows the id it was created with (or, unknown,
+        any). An object this plan deletes is never one of them, even when it still carries the name."""
         wanted = {op.identity for op in operations}
         kinds = {identity.kind for identity in wanted}
 
@@ -609,13 +622,45 @@ class Provider:
             for kind in kinds:
                 self.vendor.forget(kind)
 
-        def look() -> dict[Identity, str]:
-            items = (item for kind in kinds for item in self.vendor.list(kind))
-            return {item.identity: item.id for item in items if item.identity in wanted and item.id not in deleted_ids}
+        def look() -> dict[Identity, list[Actual]]:
+            found: dict[Identity, list[Actual]] = {}
+            for item in (item for kind in kinds for item in self.vendor.list(kind)):
+                if item.identity in wanted and item.id not in deleted_ids:
+                    found.setdefault(item.identity, []).append(item)
+            return found
+
+        def complete(found: dict[Identity, list[Actual]]) -> bool:
+            return all(any(item.id == created.get(identity) or identity not in created for item in found.get(identity, ()))
+                       for identity in wanted)
 
         forget()  # what was listed while planning predates the creates
-        return settle(look, lambda found: len(found) == len(wanted), self.settle_seconds, refresh=forget,
-                      sleep=self.sleep, clock=self.clock)
+        return settle(look, complete, seconds, refresh=forget, sleep=self.sleep, clock=self.clock)
+
+    def _without_twins(self, found: Mapping[Identity, list[Actual]], created: dict[Identity, str],
+                       lost: set[Identity], work: Plan) -> dict[Identity, str]:
+        """Keeps one object per identity just created: the oldest owned one. A newer twin this run
+        made (its own create, or any owned one after a lost answer) is deleted; another is reported."""
+        for identity, items in found.items():
+            owned = [item for item in items if item.owned]
+            if len(items) < 2 or not owned:
+                continue
+            keeper = _oldest(owned)
+            mine = [item for item in owned if item is not keeper and (item.id == created.get(identity) or identity in lost)]
+            created[identity] = keeper.id
+            if mine:
+                self.vendor.send(DELETE, [_delete(item) for item in mine], created, work)
+                work.warnings.append(f"{identity}: deleted {', '.join(item.id for item in mine)}, a duplicate this run "
+                                     f"created (a late answer or a concurrent run), keeping {keeper.id}")
+            others = [item.id for item in items if item is not keeper and item not in mine]
+            if others:
+                work.warnings.append(f"{identity}: {', '.join(others)} appeared while this run created {keeper.id} and "
+                                     "was not made by it; left in place, but the next run fails on the duplicate "
+                                     "until one is removed")
+        return created
+
+
+def _oldest(items: Sequence[Actual]) -> Actual:
+    return min(items, key=lambda item: (item.created, item.id))
 
 
 def settle(look: Callable[[], Any], complete: Callable[[Any], bool], seconds: float, *,

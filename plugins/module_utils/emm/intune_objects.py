@@ -275,7 +275,8 @@ def actual(kind: str, raw: Mapping[str, Any]) -> Actual:
         body["description"] = raw.get("description") or ""
         body.update(_config_fields(raw) if kind == CONFIGS else {"platform": raw.get("platform"), "rule": raw.get("rule")})
     assignments = tuple(_assignment(kind, item) for item in raw.get("assignments") or ())
-    return Actual(kind, name, raw["id"], body, assignments, _owned(kind, raw), variant=odata_type, raw=raw)
+    return Actual(kind, name, raw["id"], body, assignments, _owned(kind, raw), variant=odata_type, raw=raw,
+                  created=raw.get("createdDateTime") or "")
 
 
 def _owned(kind: str, raw: Mapping[str, Any]) -> bool:

@@ -15,6 +15,7 @@ import pytest
 from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.xmlsafe import parse_xml
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import engine, jamf
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import Provider, ProviderError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.jamf import records
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppSpec, DeviceActionSpec, GroupTarget, parse
 
@@ -131,13 +132,17 @@ def test_the_engine_creates_the_app_record_with_its_scope_in_one_post(scripted):
     scripted.answer(200, [{"id": 7, "name": "Mattermost corporate"}])
     scripted.answer(200, {"mobile_device_applications": [{"id": 3, "name": "Other", "bundle_id": "com.example.other"}]})
     scripted.answer(201, CREATED, {"Content-Type": "text/xml;charset=UTF-8"})
+    # After the create, the records are listed again for a same-named twin: there is none.
+    scripted.answer(200, {"mobile_device_applications": [{"id": 41, "name": "Mattermost", "bundle_id": "com.mattermost.rn"}]})
+    scripted.answer(200, {"mobile_device_application": {"general": {"id": 41, "bundle_id": "com.mattermost.rn",
+                                                                    "description": records.APP_DESCRIPTION}}})
     provider = Provider(api_client(scripted), settle_seconds=0)
 
     work = provider.plan_apps(parse(AppSpec, {"platforms": ["ios"], "assignments": [{"group": "Mattermost corporate"}]}))
     results = provider.apply(work)
 
     assert results == [{"action": "create", "kind": "app", "name": "com.mattermost.rn", "type": None, "id": "41"}]
-    post = scripted.received[-1]
+    [post] = [request for request in scripted.received if request.method == "POST" and "/JSSResource/" in request.path]
     assert (post.method, post.path, post.headers["content-type"]) == (
         "POST", "/jamf/JSSResource/mobiledeviceapplications/id/0", "application/xml")
     root = parse_xml(post.body).getroot()

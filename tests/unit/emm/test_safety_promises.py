@@ -7,6 +7,8 @@ collection does not understand survive a merge, late answers and races leave no 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
@@ -161,3 +163,51 @@ def test_a_401_inside_a_batch_renews_the_token_once_and_resends_only_the_refused
     assert [entry["status"] for entry in creates] == [401, 201, 201] and len(tokens) == 2
     assert sorted(item["displayName"] for item in emu.state()["mobileAppConfigurations"]) == [
         "Mattermost (iOS)", "Mattermost second (iOS)"]
+
+
+# Late answers and races --------------------------------------------------------------------------
+
+def test_a_batch_the_server_applies_after_the_timeout_is_waited_for_and_not_created_twice(emu):
+    emu.seed(mobileApps=[{**IOS_APP, "description": MARKED}])
+    # The client gives up after 1 s; the server applies the batch 4 s after it came.
+    emu.add_fault(r"^/beta/\$batch$", method="POST", late=4, delay=1.5, count=1)
+    provider = connect(emu, recovery_seconds=30, timeout=1)
+    work = provider.plan_app_configs([config_spec()])
+    sent = time.monotonic()
+
+    results = provider.apply(work)
+
+    time.sleep(max(0.0, sent + 4.5 - time.monotonic()))  # the late batch has been applied by now
+    configs = emu.state()["mobileAppConfigurations"]
+    assert len(configs) == 1 and results[0]["id"] == configs[0]["id"]
+    assert connect(emu).plan_app_configs([config_spec()]).operations == []
+
+
+def test_a_concurrent_run_that_created_the_same_object_first_leaves_no_duplicate(emu):
+    emu.seed(mobileApps=[{**IOS_APP, "description": MARKED}])
+    slower = connect(emu)
+    work = slower.plan_app_configs([config_spec()])  # planned while nothing exists
+    faster = connect(emu)
+    faster.apply(faster.plan_app_configs([config_spec()]))
+    [first] = emu.state()["mobileAppConfigurations"]
+
+    results = slower.apply(work)
+
+    [kept] = emu.state()["mobileAppConfigurations"]
+    assert kept["id"] == first["id"] and all(result["id"] == first["id"] for result in results)
+    assert any("a duplicate this run created" in warning for warning in work.warnings)
+    assert connect(emu).plan_app_configs([config_spec()]).operations == []
+
+
+def test_a_twin_the_run_did_not_make_is_reported_with_its_id(emu):
+    emu.seed(mobileApps=[{**IOS_APP, "description": MARKED}])
+    provider = connect(emu)
+    work = provider.plan_app_configs([config_spec()])
+    [stranger] = emu.seed(mobileAppConfigurations=[{"@odata.type": objects.IOS_CONFIG, "displayName": "Mattermost (iOS)",
+                                                    "description": "made in the console"}])["mobileAppConfigurations"]
+
+    provider.apply(work)
+
+    assert len(emu.state()["mobileAppConfigurations"]) == 2
+    assert any(stranger["id"] in warning and "was not made by it" in warning for warning in work.warnings)
+

@@ -22,7 +22,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm import android_
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import DuplicateObjects, NotOwned, Provider
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
 
-from vendors import intune_provider, offline_jamf_provider, offline_provider
+from vendors import RECOVERY_SECONDS, intune_provider, offline_jamf_provider, offline_provider
 
 CORP, BYOD = "Mattermost corporate", "Mattermost BYOD"
 APP = {"platforms": ["ios"], "assignments": [{"group": CORP}, {"group": BYOD}], "prevent_backup": True}
@@ -188,7 +188,7 @@ def jamf_tenant(emulator) -> Tenant:
                                    "</general></mobile_device_application>")
             assert answer.status < 300, answer.body
 
-    return Tenant("jamf", lambda: Provider(jamf.connect(settings)), emulator.writes, objects, twin, disown,
+    return Tenant("jamf", lambda: Provider(jamf.connect(settings), recovery_seconds=RECOVERY_SECONDS), emulator.writes, objects, twin, disown,
                   secret=emulator.client_secret, faults=emulator,
                   create_path=r"^/jamf/JSSResource/mobiledeviceapplications/id/0$")
 

@@ -10,12 +10,17 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import P
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.offline import OfflineIntune, OfflineJamf
 
 
-def intune_provider(emu, secret=None, settle_seconds=0) -> Provider:
+# Tests whose server never applies a request that lost its answer look for it for one second only.
+RECOVERY_SECONDS = 1
+
+
+def intune_provider(emu, secret=None, settle_seconds=0, recovery_seconds=RECOVERY_SECONDS, **settings) -> Provider:
     settings = {
         "graph_url": emu.base_url, "login_url": emu.base_url, "tenant_id": "contoso.onmicrosoft.com",
         "client_id": "emulator-client", "client_secret": secret or emu.client_secret, "settle_seconds": settle_seconds,
+        **settings,
     }
-    return Provider(intune.connect(settings), settle_seconds=settle_seconds)
+    return Provider(intune.connect(settings), settle_seconds=settle_seconds, recovery_seconds=recovery_seconds)
 
 
 def offline_provider(dest) -> Provider:

@@ -160,7 +160,7 @@ def app_actual(kind: str, raw: Mapping[str, Any]) -> Actual:
         body = {name: general.get(name) for name in _APP_FIELDS}
         body["description"] = general.get("description") or ""
     return Actual(kind, general.get("bundle_id") or "", str(general.get("id")), body, assignments(raw.get("scope")),
-                  owned=_owned(general), raw=raw)
+                  owned=_owned(general), raw=raw, created=_creation_order(general))
 
 
 _APP_FIELDS = ("name", "bundle_id", "itunes_store_url", "deployment_type", "deploy_as_managed_app",
@@ -175,7 +175,12 @@ def profile_actual(raw: Mapping[str, Any]) -> Actual:
         "payloads": masked(profile_document(general.get("payloads"))),
     }
     return Actual(DEVICE_PROFILE, general.get("name") or "", str(general.get("id")), body,
-                  assignments(raw.get("scope")), owned=_owned(general), raw=raw)
+                  assignments(raw.get("scope")), owned=_owned(general), raw=raw, created=_creation_order(general))
+
+
+def _creation_order(general: Mapping[str, Any]) -> str:
+    """Jamf numbers its records in the order they were made."""
+    return str(general.get("id") or "").zfill(20)
 
 
 def _owned(general: Mapping[str, Any]) -> bool:
