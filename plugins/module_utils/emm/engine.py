@@ -424,13 +424,13 @@ class Capabilities:
 
     def require_targets(self, spec: Any) -> None:
         """A spec names groups or policies, whichever this vendor assigns to; the other is refused."""
-        groups = tuple(getattr(spec, "assignments", ()) or ()) + tuple(getattr(spec, "groups", ()) or ())
-        if self.targets == POLICY and groups:
-            raise Unsupported(f"{self.vendor} has no groups: {self.refusals.get(GROUP, 'name policies instead')}; "
+        given = [option for option in ("assignments", "groups") if getattr(spec, option, ())]
+        if self.targets == POLICY and given:
+            raise Unsupported(f"{given[0]}: {self.vendor} has no groups: {self.refusals.get(GROUP, 'name policies instead')}; "
                               "nothing was sent")
         if self.targets != POLICY and getattr(spec, "policies", ()):
-            raise Unsupported(f"{self.vendor} assigns to groups, not policies (policies are the targets of vendors "
-                              "that have no groups): name groups instead; nothing was sent")
+            raise Unsupported(f"policies: {self.vendor} assigns to groups, not policies (policies are the targets of "
+                              "vendors that have no groups): name groups instead; nothing was sent")
 
     def require_device_action(self, action: str) -> None:
         if action not in self.device_actions:

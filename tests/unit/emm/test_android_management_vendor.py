@@ -126,7 +126,7 @@ def test_the_app_goes_into_each_policy_leaving_the_other_apps_as_they_are(amapi)
     assert policy(amapi, COPE)["applications"] == OTHERS[:1] + [{"packageName": RN, "installType": "FORCE_INSTALLED"}]
     assert policy(amapi, WORK)["statusBarDisabled"] is True
     assert {result["id"] for result in results} == {f"{WORK}/applications/{RN}", f"{COPE}/applications/{RN}"}
-    writes = [entry for entry in amapi.writes()]
+    writes = amapi.writes()
     assert {entry["path"].rsplit(":", 1)[1] for entry in writes} == {"modifyPolicyApplications"}
     assert all(change["updateMask"] == "installType" for entry in writes for change in entry["body"]["changes"])
     assert not again.changed

@@ -213,8 +213,8 @@ def android_management_tenant(emulator) -> Tenant:
         "android_management", lambda: Provider(android_management.connect(settings)), emulator.writes, objects,
         secret=key["private_key"], faults=emulator,
         create_path=r"^/amapi/v1/enterprises/LC00emu01/policies/[^/]+:modifyPolicyApplications$",
-        app={"platforms": ["android"], "policies": [{"policy": "company-owned"}, {"policy": "work-profile",
-                                                                                   "intent": "available"}]},
+        app={"platforms": ["android"],
+             "policies": [{"policy": "company-owned"}, {"policy": "work-profile", "intent": "available"}]},
         config={**CONFIG, "platforms": ["android"], "groups": [], "policies": ["company-owned", "work-profile"]},
         per_kind=len(AMAPI_POLICIES),
     )

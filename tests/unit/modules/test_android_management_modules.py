@@ -117,8 +117,9 @@ def test_groups_and_other_vendors_settings_are_refused_naming_them_before_any_re
     wrong = run_provider_playbook(tmp_path, dict(provider, enterprise="LC00emu01"), [("emm_info", {})])
 
     groups, assignments, protection, policy_name, backup = refused.results
-    assert groups["failed"] and "has no groups" in groups["msg"] and "policies: [...]" in groups["msg"]
-    assert assignments["failed"] and "has no groups" in assignments["msg"]
+    assert groups["failed"] and groups["msg"].startswith("groups: Android Management has no groups")
+    assert "policies: [...]" in groups["msg"]
+    assert assignments["failed"] and assignments["msg"].startswith("assignments: Android Management has no groups")
     assert protection["failed"] and "work profile is the boundary" in protection["msg"]
     assert policy_name["failed"] and "policies[0]: 'work profile' is not allowed" in policy_name["msg"]
     assert backup["failed"] and "prevent_backup has no Android Management equivalent" in backup["msg"]
