@@ -151,6 +151,11 @@ MOBILE_DEVICE = {
         "os_version": "",
     },
     "location": {"username": "", "real_name": "", "email_address": ""},
+    # What the device's last inventory update reported installed (seed them; Jamf fills them in).
+    "applications": ListOf("application", {"application_name": "", "application_version": "",
+                                           "application_short_version": "", "identifier": ""}),
+    "configuration_profiles": ListOf("configuration_profile", {"display_name": "", "version": "", "identifier": "",
+                                                               "uuid": ""}),
 }
 
 
@@ -243,7 +248,8 @@ MOBILE_DEVICES = Resource(
         **_same_names("model_display", "username"),
     },
     lookups={"id": "id", "name": "name", "udid": "udid", "serialnumber": "serial_number"},
-    subsets={"general": "general", "location": "location"},
+    subsets={"general": "general", "location": "location", "applications": "applications",
+             "configurationprofiles": "configuration_profiles"},
     writable=False,
 )
 RESOURCES = (APPLICATIONS, CONFIGURATION_PROFILES, MOBILE_DEVICE_GROUPS, MOBILE_DEVICES)

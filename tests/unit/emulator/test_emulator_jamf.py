@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from tests.emulator import http_request, run_emulator
+from tests.emulator.config import default_jamf_specs_dir
 
 APPS = "/JSSResource/mobiledeviceapplications"
 PROFILES = "/JSSResource/mobiledeviceconfigurationprofiles"
@@ -262,6 +263,8 @@ def test_errors_are_html_status_pages(emulator, app_id, groups):
     assert len(emulator.state()["jamf/mobile_device_applications"]) == 1
 
 
+@pytest.mark.skipif(not (default_jamf_specs_dir() / "jamf-classic-api.openapi.json").is_file(),
+                    reason=f"Jamf Classic API description not found in {default_jamf_specs_dir()} (<repo>/../shared/specs/jamf)")
 def test_bodies_are_checked_against_the_classic_description(emulator, groups):
     unknown = emulator.jamf("POST", f"{APPS}/id/0", app_xml(extra="<colour>red</colour>"))
     unknown_general = emulator.jamf("POST", f"{APPS}/id/0", app_xml().replace("<version>", "<flavour/><version>"))
@@ -412,6 +415,21 @@ def test_devices_list_and_commands(emulator):
     ]
     assert record(emulator, "/JSSResource/mobiledevices/id/2")["general"]["managed"] is False
     assert unmanage.status == 201
+
+
+def test_a_devices_inventory_subsets_give_its_installed_apps_and_profiles(emulator):
+    emulator.seed(**{"jamf/mobile_devices": [{
+        "general": {"name": "Alice iPad"}, "location": {"username": "alice"},
+        "applications": [{"application_name": "Mattermost", "identifier": "com.mattermost.rn", "application_version": "2.21"}],
+        "configuration_profiles": [{"display_name": "Mattermost device security", "uuid": "9B1C", "version": 1}]}]})
+
+    both = record(emulator, "/JSSResource/mobiledevices/id/1/subset/General&Applications&ConfigurationProfiles")
+    unknown = emulator.jamf("GET", "/JSSResource/mobiledevices/id/1/subset/Colours")
+
+    assert set(both) == {"general", "applications", "configuration_profiles"}
+    assert both["applications"][0]["identifier"] == "com.mattermost.rn"
+    assert both["configuration_profiles"][0]["uuid"] == "9B1C"
+    assert unknown.status == 400
 
 
 # --- shared machinery -----------------------------------------------------------------------------

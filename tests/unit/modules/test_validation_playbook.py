@@ -140,7 +140,7 @@ def test_items_a_provider_cannot_check_are_skipped_with_the_reason(runs):
     intune = runs["converged"]["intune"].cases()
 
     assert "no second channel" in jamf["channel managed-apps configuration"].find("skipped").get("message")
-    assert "device by device" in jamf["devices app_config"].find("skipped").get("message")
+    assert "no per-device state" in jamf["devices app_config"].find("skipped").get("message")
     assert intune["channel managed-apps configuration"].find("skipped") is None
     assert "per device in its reports" in intune["devices app"].find("skipped").get("message")
     assert "1 compliant" in (intune[f"devices app_config '{IOS_CONFIG}'"].find("system-out").text or "")

@@ -49,6 +49,9 @@ PROFILES_PATH = "/JSSResource/mobiledeviceconfigurationprofiles"
 DEVICES_PATH = "/JSSResource/mobiledevices"
 COMMANDS_PATH = "/JSSResource/mobiledevicecommands/command"
 GROUPS_PATH = "/api/v1/mobile-device-groups"
+GROUP_MEMBERS_PATH = "/JSSResource/mobiledevicegroups"
+# What a device's last inventory reported installed, and who the device is.
+DEVICE_SUBSETS = "General&Location&Applications&ConfigurationProfiles"
 
 APP_ROOT = "mobile_device_application"
 PROFILE_ROOT = "configuration_profile"
@@ -395,3 +398,47 @@ def describe_profile(raw: Mapping[str, Any]) -> dict[str, Any]:
                      if isinstance(payload, Mapping)}
     return {"id": item.id, "display_name": item.name, "type": PROFILE_ROOT, "owned": item.owned,
             "assignments": [a.as_dict() for a in item.assignments], "per_app_vpn": apple.PER_APP_VPN in payload_types}
+
+
+# Devices' states (validation) ---------------------------------------------------------------
+
+INSTALLED = "installed"
+NOT_INSTALLED = "not installed"
+
+
+def scoped_device_ids(raw_scope: Mapping[str, Any] | None, members: Mapping[str, Sequence[str]],
+                      every_device: Sequence[str]) -> list[str]:
+    """The ids of the devices a record's scope reaches: all devices or the devices and groups it
+    names (`members`: group id -> device ids), less the excluded devices and groups."""
+    raw_scope = raw_scope or {}
+    exclusions = raw_scope.get("exclusions") or {}
+    included = _scope_ids(raw_scope, members) | (set(every_device) if raw_scope.get("all_mobile_devices") else set())
+    return sorted(included - _scope_ids(exclusions, members), key=int)
+
+
+def _scope_ids(part: Mapping[str, Any], members: Mapping[str, Sequence[str]]) -> set[str]:
+    ids = {str(device["id"]) for device in part.get("mobile_devices") or ()}
+    return ids.union(*(members[str(group["id"])] for group in part.get("mobile_device_groups") or ()))
+
+
+def installation_states(kind: str, raw: Mapping[str, Any], devices: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """How many devices in scope reported the app or the profile installed in their last inventory;
+    Jamf keeps no pending or error state there, so a device without it is named."""
+    installed = [device for device in devices if _has_installed(kind, raw.get("general") or {}, device)]
+    missing = [device for device in devices if device not in installed]
+    return {"counts": {INSTALLED: len(installed), NOT_INSTALLED: len(missing)},
+            "errors": [_device_label(device) for device in missing], "summary": {}}
+
+
+def _has_installed(kind: str, general: Mapping[str, Any], device: Mapping[str, Any]) -> bool:
+    if kind == engine.DEVICE_PROFILE:
+        uuid, name = general.get("uuid"), general.get("name")
+        return any(profile.get("uuid") == uuid if uuid else profile.get("display_name") == name
+                   for profile in device.get("configuration_profiles") or ())
+    return any(app.get("identifier") == general.get("bundle_id") for app in device.get("applications") or ())
+
+
+def _device_label(device: Mapping[str, Any]) -> str:
+    general, location = device.get("general") or {}, device.get("location") or {}
+    user = location.get("username")
+    return f"{general.get('name') or general.get('id')} ({NOT_INSTALLED}{', ' + user if user else ''})"

@@ -62,8 +62,8 @@ CAPABILITIES = Capabilities(
     validation_gaps={
         "channel": "Jamf Pro delivers the AppConfig only inside the app record, through the OS channel the app reads: "
                    "there is no second channel to check",
-        "devices": "Jamf Pro's API gives a profile's or an app's installation device by device (each mobile device's "
-                   "inventory), not per object; not read by this version",
+        "devices:" + APP_CONFIG: "Jamf Pro reports no per-device state of an app's managed configuration (a device's "
+                                 "inventory lists only the apps it has installed)",
     },
 )
 XML = {"Content-Type": "application/xml"}
@@ -107,6 +107,8 @@ class JamfVendor:
         self.client = client
         self._records: dict[str, list[dict]] = {}  # collection path -> full records
         self._profile_names: set[str] = set()  # the profiles the run's specs name: only those are read in full
+        self._inventories: dict[str, dict] = {}  # device id -> its last inventory (validation reads each once)
+        self._members: dict[str, list[str]] = {}  # mobile device group id -> its devices' ids
 
     # Reading -------------------------------------------------------------------------------
 
@@ -237,6 +239,35 @@ class JamfVendor:
         ids = ",".join(device["id"] for device in devices)
         self.client.request("POST", f"{records.COMMANDS_PATH}/{records.COMMANDS[spec.action]}/id/{ids}")
         return [dict(device, requested=spec.action) for device in devices]
+
+    # Devices' states -----------------------------------------------------------------------
+
+    def device_states(self, kind: str, object_id: str) -> dict[str, Any] | None:
+        """Whether each device the record's scope reaches reported the app or the profile installed
+        in its last inventory (Jamf gives installation device by device, not per object)."""
+        raw = next((raw for raw in self._full_records(kind) if str((raw.get("general") or {}).get("id")) == object_id), None)
+        if raw is None:
+            return None
+        raw_scope = raw.get("scope") or {}
+        groups = {str(group["id"]) for part in (raw_scope, raw_scope.get("exclusions") or {})
+                  for group in part.get("mobile_device_groups") or ()}
+        members = {group_id: self._group_members(group_id) for group_id in groups}
+        every = ([str(device["id"]) for device in self._entries(records.DEVICES_PATH, "mobile_devices")]
+                 if raw_scope.get("all_mobile_devices") else [])
+        devices = [self._inventory(device_id) for device_id in records.scoped_device_ids(raw_scope, members, every)]
+        return records.installation_states(kind, raw, devices)
+
+    def _group_members(self, group_id: str) -> list[str]:
+        if group_id not in self._members:
+            group = self.client.request("GET", f"{records.GROUP_MEMBERS_PATH}/id/{group_id}").body["mobile_device_group"]
+            self._members[group_id] = [str(device["id"]) for device in group.get("mobile_devices") or ()]
+        return self._members[group_id]
+
+    def _inventory(self, device_id: str) -> dict:
+        if device_id not in self._inventories:
+            path = f"{records.DEVICES_PATH}/id/{device_id}/subset/{records.DEVICE_SUBSETS}"
+            self._inventories[device_id] = self.client.request("GET", path).body["mobile_device"]
+        return self._inventories[device_id]
 
     # Reading back --------------------------------------------------------------------------
 
