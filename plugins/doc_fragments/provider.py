@@ -28,7 +28,7 @@ options:
       - Set it once for a whole play with C(module_defaults) and the action group
         C(group/mattermost.emm.emm).
       - Each O(provider.type) takes its own fields (and the common O(provider.validate_certs),
-        O(provider.ca_path), O(provider.timeout) and O(provider.settle_seconds)); a field of
+        O(provider.ca_path), O(provider.timeout), O(provider.retry_seconds) and O(provider.settle_seconds)); a field of
         another type is refused before any request, naming the fields the type takes.
       - A module asked for something the chosen EMM cannot do fails before any request, saying
         why and what to use instead.
@@ -141,9 +141,22 @@ options:
         description: A PEM file of CA certificates to trust, for TLS-inspecting proxies.
         type: path
       timeout:
-        description: Seconds to wait for one HTTP answer.
+        description:
+          - Seconds one HTTP request may take, from sending it to the last byte of its answer (a
+            server that answers a byte now and then cannot stretch it).
         type: int
         default: 30
+      retry_seconds:
+        description:
+          - Seconds one task may spend retrying in all, over every request it sends; the failed
+            attempts count, with the waits after them (after throttling, server errors and lost
+            answers). When they are spent, the task fails with the last error. Each request also
+            gives up after 6 attempts or 180 seconds of waiting.
+          - After a create whose answer was lost, the task looks for the object for up to a minute
+            (less when this budget is smaller) before it creates it again, since a server may
+            apply a request after the answer was lost.
+        type: int
+        default: 300
       settle_seconds:
         description:
           - Graph lists a new object only after a moment. After creating something, and before

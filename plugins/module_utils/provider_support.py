@@ -62,7 +62,7 @@ VENDORS = {
     "offline": VendorOptions(connect=offline.connect, fields={"dest": (), "vendor": ()}, required=("dest",),
                              defaults={"vendor": "intune"}),
 }
-COMMON_FIELDS = ("type", "validate_certs", "ca_path", "timeout", "settle_seconds")
+COMMON_FIELDS = ("type", "validate_certs", "ca_path", "timeout", "retry_seconds", "settle_seconds")
 
 PROVIDER_SPEC = dict(
     type="dict",
@@ -82,6 +82,7 @@ PROVIDER_SPEC = dict(
         validate_certs=dict(type="bool", default=True),
         ca_path=dict(type="path"),
         timeout=dict(type="int", default=30),
+        retry_seconds=dict(type="int", default=300),
         settle_seconds=dict(type="int", default=10),
         dest=dict(type="path"),
         vendor=dict(type="str", choices=sorted(offline.VENDORS)),
@@ -114,6 +115,7 @@ PROVIDER_RULES = {
     "provider.validate_certs": rules.BOOLEAN,
     "provider.ca_path": rules.existing_file(),
     "provider.timeout": rules.integer(1, 3600, " (seconds)"),
+    "provider.retry_seconds": rules.integer(0, 86400, " (seconds)"),
     "provider.settle_seconds": rules.integer(0, 600, " (seconds)"),
     "provider.dest": rules.path(),
     "provider.vendor": rules.choices(sorted(offline.VENDORS)),
@@ -178,7 +180,9 @@ def _from_environment(names: list[str], options: VendorOptions) -> str:
 def connect(module: AnsibleModule) -> Provider:
     settings = vendor_settings(module.params["provider"])
     vendor = VENDORS[settings["type"]].connect(settings)
-    return Provider(vendor, settle_seconds=settings["settle_seconds"], adopt=bool(module.params.get("adopt")))
+    # Looking for what a lost answer may have created is a retry too: the run's budget bounds it.
+    return Provider(vendor, settle_seconds=settings["settle_seconds"], adopt=bool(module.params.get("adopt")),
+                    recovery_seconds=min(Provider.recovery_seconds, settings["retry_seconds"]))
 
 
 def run(module: AnsibleModule, work: Callable[[Any], dict[str, Any]]) -> None:

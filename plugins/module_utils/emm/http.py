@@ -350,23 +350,38 @@ def _permanent_reason(cause: BaseException) -> str:
     return ""
 
 
-class _RetryBudget:
-    """The attempts and waits one request (or one batch chunk) has spent."""
+class _RunBudget:
+    """The time every retry of a client (one module run) may take in all: the failed attempts and
+    the waits after them. None: no limit but each request's own."""
 
-    def __init__(self, policy: RetryPolicy):
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.spent = 0.0
+
+    def allows(self, seconds: float) -> bool:
+        return self.seconds is None or self.spent + seconds <= self.seconds
+
+
+class _RetryBudget:
+    """The attempts and waits one request (or one batch chunk) has spent, within the run's budget."""
+
+    def __init__(self, policy: RetryPolicy, run: _RunBudget):
         self.policy = policy
+        self.run = run
         self.attempts = 1
         self.waited = 0.0
 
-    def next_wait(self, retry_after: float | None) -> float | None:
-        """The pause before one more attempt, or None when the policy allows no more."""
+    def next_wait(self, retry_after: float | None, failed_for: float = 0.0) -> float | None:
+        """The pause before one more attempt, or None when the policy or the run's budget allows no
+        more; `failed_for` is how long the attempt that failed took."""
         if self.attempts >= self.policy.attempts:
             return None
         wait = self.policy.backoff(self.attempts) if retry_after is None else min(retry_after, self.policy.max_delay)
-        if self.waited + wait > self.policy.max_total:
+        if self.waited + wait > self.policy.max_total or not self.run.allows(failed_for + wait):
             return None
         self.attempts += 1
         self.waited += wait
+        self.run.spent += failed_for + wait
         return wait
 
 
@@ -393,10 +408,12 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         default_headers: Mapping[str, str] | None = None,
         cookies: http.cookiejar.CookieJar | None = None,
+        retry_seconds: float | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.retry = retry
+        self._run_budget = _RunBudget(retry_seconds)
         self.sleep = sleep
         self.stats: dict[str, int] = {"requests": 0, "batched": 0, "retries": 0}
         self.log: list[str] = []
@@ -513,13 +530,14 @@ class HttpClient:
         idempotent: bool,
         note: str = "",
     ) -> Response:
-        budget = _RetryBudget(self.retry)
+        budget = _RetryBudget(self.retry, self._run_budget)
         renewed = False
         while True:
+            started = time.monotonic()
             try:
                 response = self._exchange(method, url, data, self._with_auth(headers, authenticated), note)
             except _NoAnswer as failure:
-                wait = budget.next_wait(None) if failure.may_resend(idempotent) else None
+                wait = budget.next_wait(None, time.monotonic() - started) if failure.may_resend(idempotent) else None
                 if wait is None:
                     raise self._transport_error(method, url, failure, budget.attempts, idempotent) from None
             else:
@@ -530,7 +548,8 @@ class HttpClient:
                     self._count("retries")
                     continue
                 retry_after = retry_after_seconds(response.headers.get("retry-after"))
-                wait = budget.next_wait(retry_after) if self.retry.retries(response.status, idempotent) else None
+                retries = self.retry.retries(response.status, idempotent)
+                wait = budget.next_wait(retry_after, time.monotonic() - started) if retries else None
                 if wait is None:
                     return self._checked(method, url, response)
             self._count("retries")
@@ -588,11 +607,14 @@ class HttpClient:
         return response
 
     def _open(self, method: str, url: str, data: bytes | None, headers: dict) -> tuple[int, Any, bytes]:
+        # The timeout holds for the whole answer, not for each read of it: a server sending a byte
+        # now and then would otherwise keep a request going for as long as it likes.
+        deadline = time.monotonic() + self._transport["timeout"]
         try:
             with self._opener.open(method, url, data=data, headers=headers) as answer:
-                return answer.status, answer.headers, answer.read()
+                return answer.status, answer.headers, _read_before(answer, deadline)
         except urllib.error.HTTPError as error:
-            return error.code, error.headers, _read_error_body(error)
+            return error.code, error.headers, _read_error_body(error, deadline)
         except (OSError, http.client.HTTPException) as error:  # URLError, timeouts and TLS errors are OSErrors
             raise _NoAnswer(error) from None
 
@@ -626,13 +648,15 @@ class HttpClient:
         """One chunk, re-sending only the inner requests the policy retries, while it allows."""
         answers: dict[int, Response] = {}
         pending = chunk
-        budget = _RetryBudget(self.retry)
+        budget = _RetryBudget(self.retry, self._run_budget)
         renewed = False
         while True:
+            started = time.monotonic()
             answers.update(self._post_batch(url, pending))
             retried = {index: request for index, request in pending.items()
                        if self.retry.retries(answers[index].status, request.may_repeat)}
-            wait = budget.next_wait(_longest_retry_after(answers[index] for index in retried)) if retried else None
+            longest = _longest_retry_after(answers[index] for index in retried)
+            wait = budget.next_wait(longest, time.monotonic() - started) if retried else None
             retried = retried if wait is not None else {}
             # A token revoked or expired mid-run: renewed once, and exactly the refused requests
             # sent again (a 401 means the server applied nothing).
@@ -673,6 +697,12 @@ class HttpClient:
             headers = _lower_headers(reply.get("headers") or {})
             answers[index] = Response(reply["status"], headers, reply.get("body"), f"{root}/{request.url.lstrip('/')}")
         return answers
+
+
+def connection_options(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The HttpClient options every vendor takes from the module's `provider` settings."""
+    return {"timeout": settings.get("timeout") or 30, "validate_certs": settings.get("validate_certs", True),
+            "ca_path": settings.get("ca_path"), "retry_seconds": settings.get("retry_seconds")}
 
 
 def _batch_item(request_id: str, request: BatchRequest) -> dict[str, Any]:
@@ -720,14 +750,37 @@ def _param_text(value: Any) -> str:
     return str(value)
 
 
-def _read_error_body(error: urllib.error.HTTPError) -> bytes:
+def _read_error_body(error: urllib.error.HTTPError, deadline: float) -> bytes:
     # The status is what matters: a body cut short is read as none.
     try:
-        return error.read()
+        return _read_before(error, deadline)
     except (OSError, http.client.HTTPException, ValueError):
         return b""
     finally:
         error.close()
+
+
+def _read_before(answer: Any, deadline: float) -> bytes:
+    """The whole body, read as it comes; socket.timeout once `deadline` passes."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise socket.timeout("the answer took longer than the timeout")
+        _limit_next_read(answer, remaining)
+        chunk = answer.read1(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _limit_next_read(answer: Any, seconds: float) -> None:
+    """The socket under an HTTP answer (or an HTTPError's) waits at most `seconds` for its next bytes."""
+    stream = getattr(answer, "fp", None)
+    stream = getattr(stream, "fp", stream)  # an HTTPError wraps the HTTPResponse
+    sock = getattr(getattr(stream, "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
 
 
 def _lower_headers(headers: Any) -> dict[str, str]:

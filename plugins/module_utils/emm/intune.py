@@ -38,7 +38,13 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     resolve_names,
     settle,
 )
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import BatchRequest, ClientCredentials, HttpClient, TransportError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import (
+    BatchRequest,
+    ClientCredentials,
+    HttpClient,
+    TransportError,
+    connection_options,
+)
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     SELECTIVE_WIPE,
     AppConfigSpec,
@@ -92,9 +98,7 @@ def connect(settings: Mapping[str, Any]) -> IntuneVendor:
     client = HttpClient(
         graph_url,
         auth=auth,
-        timeout=settings.get("timeout") or 30,
-        validate_certs=settings.get("validate_certs", True),
-        ca_path=settings.get("ca_path"),
+        **connection_options(settings),
         secrets=[settings["client_secret"]],
     )
     return IntuneVendor(client, settle_seconds=settings.get("settle_seconds", 10))

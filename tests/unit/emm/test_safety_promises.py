@@ -13,6 +13,7 @@ import pytest
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm import intune_objects as objects
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import OWNER_MARKER, NotOwned
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import RetryPolicy, TransportError
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, parse
 from test_intune import ANDROID_APP, APP_ID, BYOD, CORP, IOS_APP, SERVER, connect, group
 from test_intune_security import profile_spec, protection_spec, USERS
@@ -211,3 +212,29 @@ def test_a_twin_the_run_did_not_make_is_reported_with_its_id(emu):
     assert len(emu.state()["mobileAppConfigurations"]) == 2
     assert any(stranger["id"] in warning and "was not made by it" in warning for warning in work.warnings)
 
+
+# Slow answers ------------------------------------------------------------------------------------
+
+def test_an_answer_dripping_a_byte_at_a_time_fails_within_the_timeout(emu):
+    emu.add_fault("/deviceAppManagement/mobileApps", drip=0.9, count=None)
+    client = connect(emu, timeout=1).vendor.client
+    client.retry = RetryPolicy(attempts=1)
+    client.request("GET", "/v1.0/groups")  # the token, fetched before the clock starts
+    started = time.monotonic()
+
+    with pytest.raises(TransportError, match="(?i)timed? ?out"):
+        client.request("GET", "/beta/deviceAppManagement/mobileApps")
+
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_run_against_a_dripping_server_ends_within_its_retry_budget(emu):
+    emu.add_fault("/deviceAppManagement/mobileApps", drip=0.9, count=None)
+    provider = connect(emu, timeout=1, retry_seconds=3)
+    started = time.monotonic()
+
+    with pytest.raises(TransportError):
+        provider.plan_app_configs([config_spec()])
+
+    # The last attempt may start just inside the budget and take its whole timeout.
+    assert time.monotonic() - started < 1 + 3 + 1.5

@@ -39,7 +39,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     choose_devices,
     same_name,
 )
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import HttpClient, NotFound
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import HttpClient, NotFound, connection_options
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     AppConfigSpec,
     AppSpec,
@@ -83,9 +83,7 @@ def connect(settings: Mapping[str, Any]) -> AndroidManagementVendor:
     client = HttpClient(
         url,
         auth=ServiceAccountToken(key),
-        timeout=settings.get("timeout") or 30,
-        validate_certs=settings.get("validate_certs", True),
-        ca_path=settings.get("ca_path"),
+        **connection_options(settings),
         secrets=[key["private_key"]],
     )
     return AndroidManagementVendor(client, enterprise)

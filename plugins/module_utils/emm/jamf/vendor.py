@@ -35,7 +35,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     choose_devices,
     resolve_names,
 )
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError, HttpClient, NotFound
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError, HttpClient, NotFound, connection_options
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.jamf import records, wishes
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.jamf.auth import USER_TOKEN_PATH, UserToken, api_client
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
@@ -89,9 +89,7 @@ def connect(settings: Mapping[str, Any]) -> JamfVendor:
     client = HttpClient(
         url,
         auth=auth,
-        timeout=settings.get("timeout") or 30,
-        validate_certs=settings.get("validate_certs", True),
-        ca_path=settings.get("ca_path"),
+        **connection_options(settings),
         secrets=[secret],
         cookies=http.cookiejar.CookieJar(),
     )
