@@ -4,9 +4,9 @@
 """The one place the collection reads JSON documents: bounded, with the line of every member.
 
 JSON documents come from people and from backups of EMM consoles, so they are read as hostile
-input, like XML: the size is capped before parsing (the same cap), objects keep every member in
-document order (duplicates included, so they can be reported) and each member's line is found
-in one pass over the text, so reading stays linear in the document's size.
+input, like XML: the size (the same cap) and the depth are capped before parsing, objects keep
+every member in document order (duplicates included, so they can be reported) and each member's
+line is found in one pass over the text, so reading stays linear in the document's size.
 """
 
 from __future__ import annotations
@@ -19,10 +19,15 @@ from ansible_collections.mattermost.emm.plugins.module_utils.appconfig.xmlsafe i
 
 MALFORMED = "malformed-json"
 TOO_LARGE = "too-large"
+# Far deeper than any configuration (an AMAPI policy nests five levels), far shallower than what
+# would exhaust the parser's recursion.
+MAX_DEPTH = 64
 
 # Outside strings JSON has no quote, so scanning from the start meets every string exactly once;
 # a string followed by a colon is a member name.
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"(\s*:)?')
+# Strings (skipped whole, so brackets inside them do not count), brackets and line breaks.
+_NESTING = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}\n]')
 
 
 class JsonError(ValueError):
@@ -72,6 +77,7 @@ def load(document: str | bytes, max_bytes: int = DEFAULT_MAX_BYTES):
             code=TOO_LARGE,
         )
     text = _text_of(document)
+    _check_depth(text)
     try:
         data = json.loads(text, object_pairs_hook=JsonObject)
     except json.JSONDecodeError as exc:
@@ -90,6 +96,24 @@ def _text_of(document: str | bytes) -> str:
     except UnicodeDecodeError as exc:
         line = exc.object[:int(exc.start)].decode(exc.encoding, "replace").count("\n") + 1
         raise JsonError(f"the document is not {exc.encoding.upper()} text ({exc.reason})", line) from None
+
+
+def _check_depth(text: str, limit: int = MAX_DEPTH) -> None:
+    """Refuses a document nested deeper than `limit`, before the parser recurses into it."""
+    if text.count("[") + text.count("{") <= limit:  # most documents: no need to look closer
+        return
+    depth, line = 0, 1
+    for match in _NESTING.finditer(text):
+        token = match.group()
+        if token == "\n":
+            line += 1
+        elif token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                raise JsonError(f"the document nests arrays and objects more than {limit} levels deep, "
+                                "deeper than any configuration", line)
+        elif token in ("]", "}"):
+            depth -= 1
 
 
 def _member_lines(text: str):
