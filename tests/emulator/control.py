@@ -96,7 +96,6 @@ def _amapi_sync(emulator: Emulator, request: Request) -> Response:
     return _ok({"devices": emulator.amapi.store.sync()})
 
 
-
 def _device_states(emulator: Emulator, request: Request) -> Response:
     """Sets the per-device statuses of an app configuration or a device configuration."""
     return _ok(emulator.device_states.set(request.json()))

@@ -124,8 +124,8 @@ class AppConfig(BaseModel):
     @classmethod
     def _mattermost_app(cls, app_id: str, info: Any) -> str:
         if not catalog.is_known_app_id(app_id, bool(info.data.get("custom_build"))):
-            raise PydanticCustomError("app_id", "{message}", {"message": f"app_id {app_id!r} is not allowed; "
-                                                                     f"allowed: {catalog.CUSTOM_BUILD_EXPLAINED}"})
+            message = f"app_id {app_id!r} is not allowed; allowed: {catalog.CUSTOM_BUILD_EXPLAINED}"
+            raise PydanticCustomError("app_id", "{message}", {"message": message})
         return app_id
 
     @classmethod

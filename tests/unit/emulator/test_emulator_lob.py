@@ -78,8 +78,7 @@ def test_an_uploaded_and_committed_file_publishes_the_app(emulator, ipa):
     assert put_blocks(entry["azureStorageUri"], blocks).status == 201
     assert committed_state(emulator, path, info) == "commitFileSuccess"
     assert graph(emulator, "GET", path)["isCommitted"] is True
-    graph(emulator, "PATCH", f"{APPS}/{app['id']}", {"@odata.type": "#microsoft.graph.iosLobApp",
-                                                      "committedContentVersion": "1"})
+    graph(emulator, "PATCH", f"{APPS}/{app['id']}", {"@odata.type": LOB["@odata.type"], "committedContentVersion": "1"})
     shown = graph(emulator, "GET", f"{APPS}/{app['id']}")
     assert (shown["publishingState"], shown["committedContentVersion"], shown["size"]) == ("published", "1", ipa.size)
     logged = [entry for entry in emulator.requests() if entry["path"].startswith("/storage/")]
@@ -97,8 +96,8 @@ def test_a_commit_that_intune_cannot_verify_fails(emulator, ipa, spoil):
         emulator.lob(fail_commits=1)
     put_blocks(entry["azureStorageUri"], blocks)
     assert committed_state(emulator, path, info) == "commitFileFailed"
-    refused = emulator.graph("PATCH", f"{APPS}/{app['id']}", {"@odata.type": "#microsoft.graph.iosLobApp",
-                                                               "committedContentVersion": "1"}, version="beta")
+    commit_version = {"@odata.type": LOB["@odata.type"], "committedContentVersion": "1"}
+    refused = emulator.graph("PATCH", f"{APPS}/{app['id']}", commit_version, version="beta")
     assert refused.status == 400 and "no committed file" in refused.body["error"]["message"]
     # A failed commit may be retried with the same blob.
     if spoil == "fault":
