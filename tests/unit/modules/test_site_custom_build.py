@@ -90,3 +90,8 @@ def test_an_interrupted_upload_converges_on_the_next_run_with_one_app(playbook_r
         assert resumed.rc == 0, resumed.stdout + resumed.stderr
         [app] = [item for item in emu.state()["mobileApps"] if item["@odata.type"] == LOB]
         assert (app["id"], app["committedContentVersion"]) == (half_done["id"], "2")
+        # The validation playbook reads the same inventory and finds every item as deployed.
+        emu.clear_requests()
+        validated = runner.playbook(SITE.parent / "validate.yml", *arguments(emu, runner.workdir, hosts))
+        assert validated.rc == 0, validated.stdout + validated.stderr
+        assert emu.writes() == []
