@@ -32,9 +32,10 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import TransportError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError, TransportError
 
 OWNER_MARKER = "[managed by mattermost.emm]"
+CONFLICT = 409  # a create refused because an object with the name exists
 
 CREATE = "create"
 UPDATE = "update"
@@ -594,15 +595,21 @@ class Provider:
             created = {op.identity: object_id for op, object_id in zip(operations, ids)}
         except TransportError:
             lost = {op.identity for op in operations}
-            created = self._recover(operations, work, deleted_ids)
+            created = self._recover(operations, work, deleted_ids, max(self.settle_seconds, self.recovery_seconds))
+        except ApiError as error:
+            if error.status != CONFLICT:
+                raise
+            # Refused as a duplicate: a concurrent run made it first (and the others of the phase
+            # may have been made): take what exists, create what does not.
+            created = self._recover(operations, work, deleted_ids, self.settle_seconds)
         # Lagging listings are waited for, so that the next run finds the objects.
         seconds = self.settle_seconds if self.capabilities.lagging_listings else 0
         return self._without_twins(self._listed(operations, created, deleted_ids, seconds), created, lost, work)
 
-    def _recover(self, operations: list[Operation], work: Plan, deleted_ids: set) -> dict[Identity, str]:
-        """The creates got no answer: some objects may exist now, or soon. Look before creating
-        again, so a lost answer never leaves a duplicate."""
-        found = self._listed(operations, {}, deleted_ids, max(self.settle_seconds, self.recovery_seconds))
+    def _recover(self, operations: list[Operation], work: Plan, deleted_ids: set, seconds: float) -> dict[Identity, str]:
+        """The creates got no answer, or a refusal: some objects may exist now, or within
+        `seconds`. Look before creating again, so a lost answer never leaves a duplicate."""
+        found = self._listed(operations, {}, deleted_ids, seconds)
         created = {identity: _oldest(items).id for identity, items in found.items()}
         missing = [op for op in operations if op.identity not in created]
         if missing:

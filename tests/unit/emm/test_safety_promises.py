@@ -122,12 +122,20 @@ CM_COLLECTION = {"@odata.type": "#microsoft.graph.configurationManagerCollection
                  "collectionId": "SMS00001", "deviceAndAppManagementAssignmentFilterType": "none"}
 
 
+def plan_app(provider, groups):
+    return provider.plan_apps(app_spec(platforms=["ios"], assignments=groups))
+
+
+def plan_config(provider, groups):
+    return provider.plan_app_configs([config_spec(groups=groups)])
+
+
 @pytest.mark.parametrize("kind", ["app", "app_config"])
 def test_a_merge_keeps_a_target_type_the_collection_never_makes_whole(emu, kind):
     if kind == "app":
         emu.seed(mobileApps=[{**IOS_APP, "description": MARKED,
                               "assignments": [{"intent": "available", "target": CM_COLLECTION}]}])
-        plan = lambda provider, groups: provider.plan_apps(app_spec(platforms=["ios"], assignments=groups))  # noqa: E731
+        plan = plan_app
     else:
         emu.seed(mobileApps=[{**IOS_APP, "description": MARKED}])
         provider = connect(emu)
@@ -135,7 +143,7 @@ def test_a_merge_keeps_a_target_type_the_collection_never_makes_whole(emu, kind)
         [config] = emu.state()["mobileAppConfigurations"]
         emu.graph("POST", f"/deviceAppManagement/mobileAppConfigurations/{config['id']}/assign", {"assignments": [
             *config["assignments"], {"target": CM_COLLECTION}]}, version="beta")
-        plan = lambda provider, groups: provider.plan_app_configs([config_spec(groups=groups)])  # noqa: E731
+        plan = plan_config
     provider = connect(emu)
 
     provider.apply(plan(provider, [{"group": BYOD}]))

@@ -374,3 +374,16 @@ def test_secrets_never_appear_in_results_errors_or_logs(remote):
 
     seen = json.dumps(results) + "\n".join(client.log)
     assert tenant.secret not in seen and client.log
+
+
+def test_a_concurrent_run_that_created_the_app_first_leaves_one(tenant):
+    slower = tenant.provider()
+    work = slower.plan_apps(tenant.app_spec())  # planned while the tenant holds nothing
+    faster = tenant.provider()
+    faster.apply(faster.plan_apps(tenant.app_spec()))
+    first = tenant.objects("app")
+
+    slower.apply(work)
+
+    assert tenant.objects("app") == first and len(first) == tenant.per_kind
+    assert tenant.provider().plan_apps(tenant.app_spec()).operations == []
