@@ -71,7 +71,7 @@ class BlobStorage:
 
     def __init__(self, clock: Callable[[], float] = time.time, sas_lifetime: float = 900.0):
         self.clock = clock
-        self.sas_lifetime = sas_lifetime
+        self.default_lifetime = self.sas_lifetime = sas_lifetime
         self._lock = threading.Lock()
         self._root = tempfile.mkdtemp(prefix="emm-emulator-storage-")
         self._blobs: dict[str, Blob] = {}
@@ -107,6 +107,7 @@ class BlobStorage:
 
     def reset(self) -> None:
         with self._lock:
+            self.sas_lifetime = self.default_lifetime
             self._blobs.clear()
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = tempfile.mkdtemp(prefix="emm-emulator-storage-")

@@ -280,9 +280,11 @@ def actual(kind: str, raw: Mapping[str, Any]) -> Actual:
 
 
 def _owned(kind: str, raw: Mapping[str, Any]) -> bool:
-    """The marker in the description, on an object the collection can create: a VPP or Managed
-    Google Play app is Apple's or Google's, whatever its description says."""
-    return OWNER_MARKER in (raw.get("description") or "") and (kind != APPS or raw.get("@odata.type") == IOS_STORE_APP)
+    """The marker in the description, on an object the collection can create (a store app, or a
+    custom build's line-of-business app): a VPP or Managed Google Play app is Apple's or Google's,
+    whatever its description says."""
+    creatable = kind != APPS or raw.get("@odata.type") in (IOS_STORE_APP, IOS_LOB_APP)
+    return OWNER_MARKER in (raw.get("description") or "") and creatable
 
 
 def _config_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
