@@ -44,11 +44,18 @@ options:
     type: str
     required: true
   app_ids:
-    description: The apps to protect, one policy each.
+    description:
+      - The apps to protect, one policy each, V(com.mattermost.rn) and V(com.mattermost.rnbeta), or
+        with O(custom_build=true) the bundle id of the organisation's own build.
     type: list
     elements: str
-    choices: [com.mattermost.rn, com.mattermost.rnbeta]
     default: [com.mattermost.rn]
+  custom_build:
+    description:
+      - O(app_ids) may name the organisation's own Mattermost build. App protection reaches it only
+        when the build embeds the Intune App SDK, as Mattermost's own iOS app does.
+    type: bool
+    default: false
   platforms:
     description: Only V(ios) is accepted; V(android) fails with the reason.
     type: list
@@ -237,7 +244,9 @@ VERSION = rules.by_model("2 to 4 numbers separated by dots, such as 16.4, in the
 ACTION = rules.choices(["block", "wipe"])
 RULES = {
     "name": NAME_RULE,
-    "app_ids": rules.items("app id (com.mattermost.rn, com.mattermost.rnbeta)"),
+    "app_ids": rules.items("app id (com.mattermost.rn, com.mattermost.rnbeta, or a custom build's)"),
+    "app_ids[]": rules.app_id(),
+    "custom_build": rules.BOOLEAN,
     "platforms": PLATFORMS_RULE,
     "prevent_backup": rules.BOOLEAN,
     "encryption": rules.choices(["useDeviceSettings", "afterDeviceRestart", "whenDeviceLockedExceptOpenFiles", "whenDeviceLocked"]),
@@ -257,7 +266,7 @@ RULES = {
     "adopt": ADOPT_RULE,
 }
 
-SPEC_FIELDS = ("name", "app_ids", "platforms", "prevent_backup", "encryption", "pin_required", "minimum_pin_length",
+SPEC_FIELDS = ("name", "app_ids", "custom_build", "platforms", "prevent_backup", "encryption", "pin_required", "minimum_pin_length",
                "max_pin_retries", "max_pin_retries_action", "clipboard", "minimum_os_version",
                "minimum_os_version_warning", "minimum_os_version_wipe", "minimum_app_version",
                "minimum_app_version_warning", "minimum_app_version_wipe", "offline_block_minutes",
@@ -268,8 +277,8 @@ def main() -> None:
     module = provider_module(
         dict(
             name=dict(type="str", required=True),
-            app_ids=dict(type="list", elements="str", choices=["com.mattermost.rn", "com.mattermost.rnbeta"],
-                         default=["com.mattermost.rn"]),
+            app_ids=dict(type="list", elements="str", default=["com.mattermost.rn"]),
+            custom_build=dict(type="bool", default=False),
             platforms=dict(type="list", elements="str", choices=["ios", "android"], default=["ios"]),
             prevent_backup=dict(type="bool", default=True),
             encryption=dict(type="str", default="whenDeviceLocked",

@@ -250,7 +250,8 @@ class AppProtectionSpec(_Spec):
     """An Intune app protection policy for the Mattermost iOS app (one per app id)."""
 
     name: str
-    app_ids: tuple[Literal["com.mattermost.rn", "com.mattermost.rnbeta"], ...] = (catalog.APP_ID,)
+    app_ids: tuple[str, ...] = (catalog.APP_ID,)
+    custom_build: bool = False
     platforms: tuple[Platform, ...] = (catalog.IOS,)
     prevent_backup: bool = True
     encryption: Literal["useDeviceSettings", "afterDeviceRestart", "whenDeviceLockedExceptOpenFiles",
@@ -279,6 +280,13 @@ class AppProtectionSpec(_Spec):
         if catalog.ANDROID in platforms:
             raise ValueError(ANDROID_PROTECTS_NOTHING)
         return platforms
+
+    @model_validator(mode="after")
+    def _mattermost_apps(self) -> AppProtectionSpec:
+        refused = [app_id for app_id in self.app_ids if not catalog.is_known_app_id(app_id, self.custom_build)]
+        if refused:
+            raise ValueError(f"app_ids {refused[0]!r} is not allowed; allowed: {catalog.CUSTOM_BUILD_EXPLAINED}")
+        return self
 
     @field_validator("minimum_pin_length", "max_pin_retries", "offline_wipe_days", "offline_block_minutes")
     @classmethod

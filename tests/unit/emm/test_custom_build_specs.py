@@ -9,7 +9,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mattermost.emm.plugins.module_utils import option_rules as rules
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppConfigSpec, AppSpec, SpecError, parse
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
+    AppConfigSpec,
+    AppProtectionSpec,
+    AppSpec,
+    SpecError,
+    parse,
+)
 
 
 @pytest.mark.parametrize("custom_build, app_id, accepted", [
@@ -44,3 +50,12 @@ def test_an_app_config_for_a_custom_build_reads_mattermost_keys():
     assert (spec.config.app_id, spec.config.settings) == ("com.example.chat", {"inAppPinCode": "true"})
     with pytest.raises(SpecError, match="Chat: app_id 'com.example.chat' is not allowed"):
         AppConfigSpec.from_input({"name": "Chat", "config": {"inAppPinCode": True}}, {"app_id": "com.example.chat"})
+
+
+def test_app_protection_takes_a_custom_build_only_when_told():
+    assert parse(AppProtectionSpec, {"name": "Chat", "app_ids": ["com.example.chat"], "custom_build": True}).app_ids == (
+        "com.example.chat",)
+    with pytest.raises(SpecError, match="app_ids 'com.example.chat' is not allowed.*custom_build: true"):
+        parse(AppProtectionSpec, {"name": "Chat", "app_ids": ["com.mattermost.rn", "com.example.chat"]})
+    found = rules.problems({"app_ids": ["com.example.chat"]}, {"app_ids[]": rules.app_id()})
+    assert found and found[0].startswith("app_ids[0]: 'com.example.chat' is not allowed")
