@@ -21,6 +21,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import (
     Unsupported,
     plan,
 )
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import AppSpec
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import vendor_settings
 
 GROUP_A = Assignment(Target("device_group", "1"))
@@ -113,3 +114,27 @@ def test_jamf_takes_an_api_client_or_a_user_and_its_admins_environment():
     with pytest.raises(ProviderError, match=r"provider type jamf does not take tenant_id; it takes client_id, client_secret, "
                                             r"password, url, username"):
         vendor_settings({"type": "jamf", "url": "https://jamf.example.com", "tenant_id": "t"}, environ={})
+
+
+def test_android_management_takes_an_enterprise_and_the_key_file_google_s_tools_name():
+    settings = vendor_settings({"type": "android_management", "enterprise": "enterprises/LC01abcd23"},
+                               environ={"GOOGLE_APPLICATION_CREDENTIALS": "/etc/keys/amapi.json"})
+
+    assert (settings["enterprise"], settings["service_account_key"], settings["url"]) == (
+        "enterprises/LC01abcd23", "/etc/keys/amapi.json", None)
+    with pytest.raises(ProviderError, match=r"provider type android_management needs service_account_key \(or the "
+                                            r"environment variables GOOGLE_APPLICATION_CREDENTIALS\)"):
+        vendor_settings({"type": "android_management", "enterprise": "enterprises/LC01abcd23"}, environ={})
+
+
+def test_groups_and_policies_are_refused_where_the_vendor_assigns_to_the_other_naming_the_option():
+    policies = Capabilities("Android Management", frozenset({"app"}), targets="policy",
+                            refusals={"group": "name the policies the devices follow"})
+    groups = Capabilities("Jamf Pro", frozenset({"app"}))
+
+    with pytest.raises(Unsupported, match=r"^assignments: Android Management has no groups: name the policies"):
+        policies.require_targets(AppSpec(assignments=[{"group": "Sales"}]))
+    with pytest.raises(Unsupported, match=r"^policies: Jamf Pro assigns to groups, not policies"):
+        groups.require_targets(AppSpec(policies=[{"policy": "work-profile"}]))
+    policies.require_targets(AppSpec(policies=[{"policy": "work-profile"}]))
+    groups.require_targets(AppSpec(assignments=[{"group": "Sales"}]))
