@@ -225,6 +225,21 @@ def test_a_second_site_run_writes_nothing(amapi):
     assert amapi.writes() == []
 
 
+def test_absent_clears_only_the_settings_the_collection_sets_and_needs_the_policies(amapi):
+    site(amapi)
+    amapi.clear_requests()
+
+    run(amapi, lambda p: p.plan_device_profiles(profile_spec(state="absent")))
+    [patch] = amapi.writes()
+    work = policy(amapi, WORK)
+
+    assert patch["query"]["updateMask"] == "crossProfilePolicies.crossProfileCopyPaste,passwordPolicies,screenCaptureDisabled"
+    assert not work.get("passwordPolicies") and "screenCaptureDisabled" not in work
+    assert work["statusBarDisabled"] is True and len(work["applications"]) == len(OTHERS) + 1
+    with pytest.raises(ProviderError, match="needs the policies that carry these settings"):
+        provider(amapi).plan_device_profiles(profile_spec(state="absent", policies=()))
+
+
 def test_a_profile_for_both_kinds_of_device_is_refused(amapi):
     spec = DeviceProfileSpec.from_input({"name": "x", "android": {"block_screen_capture": True}}, platforms=["android"],
                                         policies=["work-profile"])

@@ -212,12 +212,12 @@ def profile_wishes(spec: DeviceProfileSpec, enterprise: str) -> Wishes:
     """The Android settings of the profile as fields of each named policy."""
     profile = spec.profile.name
     named = [policy_name(enterprise, name) for name in spec.policies]
+    if not named:  # also for state absent: the settings are fields of policies, which nothing else names
+        raise ProviderError(f"device profile {profile!r}: {VENDOR} needs the policies that carry these settings: {NO_GROUPS}")
     if spec.state == "absent":
         return Wishes([Desired(DEVICE_PROFILE, profile, {}, present=False, container=policy) for policy in named])
     if catalog.IOS in spec.platforms:
         raise ProviderError(f"device profile {profile!r}: {ANDROID_ONLY}")
-    if not named:
-        raise ProviderError(f"device profile {profile!r}: {VENDOR} needs the policies that carry these settings: {NO_GROUPS}")
     if len(spec.enrollment) != 1:
         raise ProviderError(f"device profile {profile!r}: a policy serves either work profiles (enrollment [byod]) or "
                             "company-owned devices (enrollment [company_owned]), and their password scope differs: give "
