@@ -46,8 +46,9 @@ def deployed(emulator):
     provider.apply(provider.plan_device_profiles(profile_spec()))
     [profile] = emulator.state()["jamf/mobile_device_configuration_profiles"]
     uuid = profile["general"]["uuid"]
-    emulator.seed(**{"jamf/mobile_devices": [device(1, "ann", [MATTERMOST], uuid), device(2, "bob", [MATTERMOST, "com.example.mail"]),
-                                              device(3, "cyd", ["com.example.mail"]), device(4, "dee")]})
+    devices = [device(1, "ann", [MATTERMOST], uuid), device(2, "bob", [MATTERMOST, "com.example.mail"]),
+               device(3, "cyd", ["com.example.mail"]), device(4, "dee")]
+    emulator.seed(**{"jamf/mobile_devices": devices})
     emulator.clear_requests()
     vendor = jamf.connect(settings)
     Provider(vendor).plan_device_profiles(profile_spec())  # as validation does: the profiles it names are read
