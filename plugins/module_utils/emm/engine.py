@@ -73,10 +73,11 @@ class NotOwned(ProviderError):
 
     def __init__(self, items: Sequence[Actual]):
         listed = ", ".join(f"{item.identity} ({item.id})" for item in items)
+        was, it, stays = ("was", "it", "it stays") if len(items) == 1 else ("were", "them", "they stay")
         super().__init__(
-            f"{listed} {'was' if len(items) == 1 else 'were'} not created by this collection, which changes only what "
-            "it created: set adopt: true to let it update them (they stay unowned, so state absent never deletes "
-            "them), or rename or delete them; nothing was sent"
+            f"{listed} {was} not created by this collection, which changes only what it created: set adopt: true "
+            f"to update {it} anyway ({stays} unowned, so state absent never deletes {it}), or rename or delete {it}; "
+            "nothing was sent"
         )
         self.ids = [item.id for item in items]
 
