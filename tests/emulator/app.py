@@ -46,6 +46,7 @@ class Emulator:
         self.store = Store()
         self.tokens = TokenIssuer(config.client_id, config.client_secret, config.token_lifetime)
         self.faults = FaultBook()
+        self._late: list[threading.Timer] = []  # requests still to be applied late
         self.log = RequestLog()
         self.lob = LobContent(BlobStorage())
         self.graph = GraphApi(
@@ -84,7 +85,9 @@ class Emulator:
             response = self._respond(request, None)
             self.log.record(request, response, fault=True, token_request=False)
 
-        threading.Timer(rule.late, apply).start()
+        timer = threading.Timer(rule.late, apply)
+        self._late.append(timer)
+        timer.start()
         if rule.delay:
             time.sleep(rule.delay)
         self.log.record(request, None, fault=True, token_request=False)
@@ -99,6 +102,9 @@ class Emulator:
         self.lob.reset()
         self.log.clear()
         self.faults.clear()
+        for timer in self._late:  # a late request never reaches the next test's tenant
+            timer.cancel()
+        self._late.clear()
 
     def expire_tokens(self) -> None:
         """Expires every token issued so far, by every vendor."""

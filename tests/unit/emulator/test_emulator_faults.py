@@ -131,3 +131,16 @@ def test_malformed_rules_are_refused(emulator, rule):
 
     assert answer.status == 400
     assert emulator.faults() == []
+
+
+def test_a_reset_drops_the_requests_still_to_be_applied_late(emulator):
+    emulator.add_fault(r"^/v1\.0/groups$", method="POST", late=0.5)
+    token = emulator.token()
+    with pytest.raises((urllib.error.URLError, http.client.RemoteDisconnected, ConnectionError)):
+        http_request("POST", f"{emulator.base_url}/v1.0/groups", {"displayName": "Late", "securityEnabled": True},
+                     headers={"Authorization": f"Bearer {token}"})
+
+    emulator.reset()
+    time.sleep(1)
+
+    assert emulator.state()["groups"] == []
