@@ -24,14 +24,8 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.specs import (
     DeviceProfileSpec,
     parse,
 )
+from tests.unit.android_enterprise import COPE, ENTERPRISE, OTHERS, RN, WORK
 
-ENTERPRISE = "enterprises/LC00emu01"
-WORK, COPE = f"{ENTERPRISE}/policies/work-profile", f"{ENTERPRISE}/policies/company-owned"
-RN = "com.mattermost.rn"
-OTHERS = [{"packageName": "com.android.chrome", "installType": "FORCE_INSTALLED"},
-          {"packageName": "com.google.android.gm", "installType": "AVAILABLE",
-           "managedConfiguration": {"allowed_accounts": "a@example.com"}},
-          {"packageName": "com.microsoft.teams", "installType": "BLOCKED"}]
 CONFIG = {"serverUrl": "https://chat.example.com", "inAppPinCode": True, "allowOtherServers": False}
 
 

@@ -13,14 +13,8 @@ import json
 import pytest
 
 from provider_playbooks import android_management_provider, run_provider_playbook
+from tests.unit.android_enterprise import COPE, ENTERPRISE, OTHERS, RN, WORK
 
-ENTERPRISE = "enterprises/LC00emu01"
-WORK, COPE = f"{ENTERPRISE}/policies/work-profile", f"{ENTERPRISE}/policies/company-owned"
-RN = "com.mattermost.rn"
-OTHERS = [{"packageName": "com.android.chrome", "installType": "FORCE_INSTALLED"},
-          {"packageName": "com.google.android.gm", "installType": "AVAILABLE",
-           "managedConfiguration": {"allowed_accounts": "a@example.com"}},
-          {"packageName": "com.microsoft.teams", "installType": "BLOCKED"}]
 ANDROID = {"password_min_length": 6, "password_quality": "alphanumeric", "block_screen_capture": True,
            "block_cross_profile_copy_paste": True}
 DEPLOY = [

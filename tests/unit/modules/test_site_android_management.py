@@ -15,18 +15,12 @@ import pytest
 import yaml
 
 from provider_playbooks import SiteOutcome, android_management_provider, site_twice
+from tests.unit.android_enterprise import COPE, OTHERS, RN, WORK
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 INVENTORY = REPO_ROOT / "playbooks" / "inventories" / "android_management"
 HOST = "example_org"
 HOST_VARS = yaml.safe_load((INVENTORY / "host_vars" / f"{HOST}.yml").read_text(encoding="utf-8"))
-ENTERPRISE = "enterprises/LC00emu01"
-WORK, COPE = f"{ENTERPRISE}/policies/work-profile", f"{ENTERPRISE}/policies/company-owned"
-RN = "com.mattermost.rn"
-OTHERS = [{"packageName": "com.android.chrome", "installType": "FORCE_INSTALLED"},
-          {"packageName": "com.google.android.gm", "installType": "AVAILABLE",
-           "managedConfiguration": {"allowed_accounts": "a@example.com"}},
-          {"packageName": "com.microsoft.teams", "installType": "BLOCKED"}]
 OTHER_FIELDS = {WORK: {"statusBarDisabled": True}, COPE: {"cameraDisabled": True, "maximumTimeToLock": "300000"}}
 
 
