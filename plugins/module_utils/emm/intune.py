@@ -250,7 +250,7 @@ class IntuneVendor:
             if op.variant != intune_lob.IOS_LOB_APP or op.after.get("content") == (op.before or {}).get("content"):
                 continue
             app_path = f"{BETA}{objects.COLLECTION[objects.APPS]}/{op.id or ids[op.identity]}"
-            notes = (op.current.raw.get("notes") if op.current else None)
+            notes = op.current.raw.get("notes") if op.current else None
             try:
                 intune_lob.ContentUpload(self.client, app_path, self._ipas[op.name]).run(notes)
             except TransportError as exc:

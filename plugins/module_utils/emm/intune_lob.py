@@ -35,7 +35,13 @@ from datetime import datetime
 from typing import Any, Callable, Iterator, Mapping
 
 from ansible_collections.mattermost.emm.plugins.module_utils.emm.engine import OWNER_MARKER, Actual, ProviderError
-from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError, HttpClient, TransportError
+from ansible_collections.mattermost.emm.plugins.module_utils.emm.http import ApiError, HttpClient
+
+try:
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+except ImportError:  # reported when a file is to be encrypted, as a ProviderError naming the library
+    Cipher = None
 
 IOS_LOB_APP = "#microsoft.graph.iosLobApp"
 LOB_SETTINGS = "#microsoft.graph.iosLobAppAssignmentSettings"
@@ -198,9 +204,9 @@ class EncryptedFile:
         self.mac: bytes | None = None
 
     def blocks(self) -> Iterator[bytes]:
-        from cryptography.hazmat.primitives import padding  # pylint: disable=import-outside-toplevel
-        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # pylint: disable=import-outside-toplevel
-
+        if Cipher is None:
+            raise ProviderError("the Python library cryptography is needed to encrypt the .ipa as Intune requires: "
+                                "install it on the controller (pip install cryptography)")
         encryptor = Cipher(algorithms.AES(self.keys.encryption), modes.CBC(self.keys.iv)).encryptor()
         padder = padding.PKCS7(128).padder()
         # The HMAC covers IV + ciphertext: exactly the bytes of the blocks, the IV leading the first.
@@ -314,7 +320,7 @@ class ContentUpload:
                                     headers={"Content-Type": content_type, "x-ms-blob-type": "BlockBlob"})
                 return granted
             except ApiError as exc:
-                if exc.status != 403 or attempt == 2 or isinstance(exc, TransportError):
+                if exc.status != 403 or attempt == 2:  # storage refuses an expired URI with 403
                     raise
                 granted = self._renew(file_path)
         return granted
