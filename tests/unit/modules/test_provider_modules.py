@@ -297,8 +297,9 @@ def test_client_secret_never_shows_even_at_vvv(tmp_path):
 
 @pytest.mark.parametrize("settle_seconds, succeeds", [(0, False), (None, True)], ids=["no settling", "default"])
 def test_settle_seconds_covers_graphs_listing_delay_between_tasks(tmp_path, settle_seconds, succeeds):
-    # The emulator lists a new object only 4 s after creating it, as Graph does after a moment.
-    with run_emulator(listing_delay=4) as emu:
+    # The emulator lists a new object only 8 s after creating it, as Graph does after a moment: longer
+    # than the next task takes to start even on a loaded machine, shorter than the default settle_seconds.
+    with run_emulator(listing_delay=8) as emu:
         emu.seed(groups=[group(CORP), group(BYOD)], mobileApps=[ANDROID_APP])
         provider = dict(intune_provider(emu), **({} if settle_seconds is None else {"settle_seconds": settle_seconds}))
         run = run_provider_playbook(tmp_path, provider, DEPLOY)
