@@ -11,6 +11,7 @@ import pytest
 
 pytest.importorskip("cryptography", reason="cryptography is not installed (requirements.txt lists it)")
 from tests.emulator.amapi.auth import GOOGLE_TOKEN_URI, assertion  # noqa: E402
+import needs_specs
 
 E = "/v1/enterprises/LC00emu01"
 P = f"{E}/policies"
@@ -101,6 +102,7 @@ def test_a_patch_without_mask_overwrites_every_field(amapi):
     assert answer.body == {"name": "enterprises/LC00emu01/policies/work", "screenCaptureDisabled": True, "version": "2"}
 
 
+@needs_specs.GOOGLE
 @pytest.mark.parametrize("path, body, said", [
     (f"{P}/work?updateMask=screenCaptureDisabled", {"screenCaptureDisabld": True}, 'Unknown name "screenCaptureDisabld"'),
     (f"{P}/work?updateMask=passwordPolicies", {"passwordPolicies": [{"passwordQuality": "STRONG"}]}, '"STRONG"'),

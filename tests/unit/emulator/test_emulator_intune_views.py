@@ -7,6 +7,7 @@ tags, and managedAppPolicies (every app protection and app configuration policy 
 from urllib.parse import quote
 
 from graph_bodies import APP_CONFIGS, APPS, IOS_APP, IOS_APP_CONFIG, group_target
+import needs_specs
 
 TARGETED = "/deviceAppManagement/targetedManagedAppConfigurations"
 IOS_PROTECTIONS = "/deviceAppManagement/iosManagedAppProtections"
@@ -58,6 +59,7 @@ def test_the_default_scope_tag_is_there_from_the_start(emulator):
     assert emulator.graph("GET", "/deviceManagement/roleScopeTags").status == 400  # beta only, as on Graph
 
 
+@needs_specs.GRAPH
 def test_new_objects_get_the_default_scope_tag_unless_they_name_one(emulator, create):
     config = create(APP_CONFIGS, IOS_APP_CONFIG, version="beta")
     tagged = create(APP_CONFIGS, {**IOS_APP_CONFIG, "roleScopeTagIds": ["7"]}, version="beta")

@@ -63,6 +63,7 @@ from msgraph.generated.models.targeted_managed_app_policy_assignment import Targ
 from msgraph_core import GraphClientFactory
 
 from tests.emulator import run_emulator
+import needs_specs
 
 TENANT = "contoso.onmicrosoft.com"
 SCOPES = ["https://graph.microsoft.com/.default"]
@@ -291,6 +292,7 @@ def test_the_sdk_drives_an_ios_custom_profile(emu, tls_files):
     assert isinstance(read, IosCustomConfiguration) and read.payload == payload
 
 
+@needs_specs.GRAPH
 def test_a_refused_body_reaches_the_sdk_as_an_odata_error(emu, tls_files):
     graph = _graph_client(emu, tls_files[0])
 

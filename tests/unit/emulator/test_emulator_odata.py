@@ -10,6 +10,7 @@ import pytest
 from graph_bodies import APP_CONFIGS, APPS, IOS_APP, IOS_APP_CONFIG, group_target
 
 from tests.emulator import http_request
+import needs_specs
 
 EVENTUAL = {"ConsistencyLevel": "eventual"}
 ANDROID_APP = {"@odata.type": "#microsoft.graph.managedAndroidStoreApp", "displayName": "Mattermost Android",
@@ -75,6 +76,7 @@ def test_any_on_assignments_reaches_their_targets(emulator, create):
     assert _names(_filter(emulator, APPS, clause)) == ["Mattermost"]
 
 
+@needs_specs.GRAPH
 def test_a_type_cast_in_a_property_path_reads_the_derived_property(emulator, create):
     create(APPS, IOS_APP)
     create(APPS, ANDROID_APP)
@@ -90,6 +92,7 @@ def test_a_type_cast_in_a_property_path_reads_the_derived_property(emulator, cre
     assert _names(base_cast) == ["Mattermost Android"]
 
 
+@needs_specs.GRAPH
 def test_isof_matches_derived_types(emulator, create):
     create(APPS, IOS_APP)
     create(APPS, ANDROID_APP)
@@ -176,6 +179,7 @@ def test_expand_assignments_on_one_object(emulator, ios_app):
     assert [item["target"]["groupId"] for item in answer.body["assignments"]] == ["g1"]
 
 
+@needs_specs.GRAPH
 def test_a_type_cast_before_an_action_and_a_navigation(emulator, create):
     config = create(APP_CONFIGS, IOS_APP_CONFIG)
     item = f"{APP_CONFIGS}/{config['id']}"
