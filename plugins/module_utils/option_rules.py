@@ -152,6 +152,19 @@ def https_url_on(hosts: Sequence[str]) -> Rule:
     return Rule(f"an https:// URL on {' or '.join(hosts)}", accepts)
 
 
+def https_url() -> Rule:
+    """A URL the devices download from: https, a host, no credentials."""
+    def accepts(value: Any, params: Mapping[str, Any]) -> bool:
+        try:
+            parts = urlsplit(value)
+        except (TypeError, ValueError):
+            return False
+        return (parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
+                and not _CONTROL.search(value) and " " not in value)
+
+    return Rule("an https:// URL with a host name and no user name or password", accepts)
+
+
 def integer(low: int, high: int, unit: str = "") -> Rule:
     return Rule(f"a whole number from {low} to {high}{unit}",
                 lambda value, params: isinstance(value, int) and not isinstance(value, bool) and low <= value <= high)

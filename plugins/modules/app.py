@@ -62,7 +62,8 @@ options:
         certificate and distributed in-house.
       - B(Intune.) iOS is a line-of-business app (C(iosLobApp)) uploaded from O(ipa); Android is the
         private app published in Managed Google Play under O(app_id), which Graph cannot create
-        (publish it and sync first). B(Jamf Pro) and B(Android Management), see the providers guide.
+        (publish it and sync first). B(Jamf Pro.) An in-house app record for the build O(hosted_url)
+        names. B(Android Management), see the providers guide.
     type: bool
     default: false
   ipa:
@@ -73,6 +74,15 @@ options:
       - The file's SHA-256 digest is kept in the app's notes, so the same file is never uploaded
         twice; a new file becomes a new content version of the same app.
     type: path
+  hosted_url:
+    description:
+      - For B(Jamf Pro), where the organisation hosts the custom iOS build (O(custom_build=true)), as
+        Jamf's in-house app I(host externally) takes it (the URL of the build's manifest). The app
+        record is an in-house app with that URL, scoped and configured like the App Store app; a
+        new URL (a new build) updates the record.
+      - Refused by the other providers, which take the build itself (Intune, O(ipa)) or from
+        Managed Google Play (Android).
+    type: str
   display_name:
     description: The name users see in the company portal (iOS store entry).
     type: str
@@ -254,6 +264,7 @@ RULES = {
     "app_id": rules.app_id(),
     "custom_build": rules.BOOLEAN,
     "ipa": rules.existing_file(),
+    "hosted_url": rules.https_url(),
     "display_name": rules.text("a name"),
     "app_store_url": rules.https_url_on(["apps.apple.com", "itunes.apple.com"]),
     **group_rules("assignments"),
@@ -271,7 +282,7 @@ RULES = {
     "state": STATE_RULE,
     "adopt": ADOPT_RULE,
 }
-SPEC_FIELDS = ("platforms", "app_id", "custom_build", "ipa", "display_name", "app_store_url", "assignments", "policies", "prevent_backup",
+SPEC_FIELDS = ("platforms", "app_id", "custom_build", "ipa", "hosted_url", "display_name", "app_store_url", "assignments", "policies", "prevent_backup",
                "remove_on_unenroll", "removable", "vpn_configuration_id", "purge_assignments", "state")
 
 
@@ -282,6 +293,7 @@ def main() -> None:
             app_id=dict(type="str", default="com.mattermost.rn"),
             custom_build=dict(type="bool", default=False),
             ipa=dict(type="path"),
+            hosted_url=dict(type="str"),
             display_name=dict(type="str", default="Mattermost"),
             app_store_url=dict(type="str", default="https://apps.apple.com/app/mattermost/id1257222717"),
             assignments=dict(

@@ -45,7 +45,7 @@ options:
     default: emm
   app:
     description:
-      - The app as M(mattermost.emm.app) takes it (C(platforms), C(app_id), C(custom_build), C(ipa), C(display_name),
+      - The app as M(mattermost.emm.app) takes it (C(platforms), C(app_id), C(custom_build), C(ipa), C(hosted_url), C(display_name),
         C(app_store_url), C(assignments), C(policies), C(prevent_backup), C(remove_on_unenroll), C(removable),
         C(vpn_configuration_id)), and C(vpn_profile), the name of the device profile whose per-app
         VPN the app is bound to (resolved to its id in the EMM).
@@ -159,7 +159,7 @@ from ansible_collections.mattermost.emm.plugins.module_utils.emm.validation impo
 from ansible_collections.mattermost.emm.plugins.module_utils.provider_support import provider_module, run
 from ansible_collections.mattermost.emm.plugins.module_utils import validation_reports
 
-APP_FIELDS = ("platforms", "app_id", "custom_build", "ipa", "display_name", "app_store_url", "assignments", "policies",
+APP_FIELDS = ("platforms", "app_id", "custom_build", "ipa", "hosted_url", "display_name", "app_store_url", "assignments", "policies",
               "prevent_backup", "remove_on_unenroll", "removable", "vpn_configuration_id")
 CONFIG_FIELDS = ("config", "platforms", "app_id", "custom_build", "enrollment", "groups", "policies", "intune_app_protection")
 PROFILE_SECTIONS = ("name", "organization", "passcode", "restrictions", "per_app_vpn", "android")

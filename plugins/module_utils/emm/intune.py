@@ -157,6 +157,10 @@ class IntuneVendor:
     # Planning ------------------------------------------------------------------------------
 
     def desired_apps(self, spec: AppSpec) -> Wishes:
+        if spec.hosted_url is not None:
+            raise ProviderError("hosted_url is for EMMs that install an in-house build from the organisation's own "
+                                "server (Jamf Pro); Intune hosts the build itself: give ipa, the build's .ipa file; "
+                                "nothing was sent")
         ipa = _custom_ipa(spec)
         apps = self.mattermost_apps(spec.app_id)
         if spec.state == "present" and catalog.ANDROID in spec.platforms and not apps[catalog.ANDROID]:

@@ -75,6 +75,7 @@ class AppSpec(_Spec):
     app_id: str = catalog.APP_ID
     custom_build: bool = False
     ipa: Optional[str] = None
+    hosted_url: Optional[str] = None
     display_name: str = "Mattermost"
     app_store_url: str = "https://apps.apple.com/app/mattermost/id1257222717"
     assignments: tuple[AppAssignment, ...] = ()
@@ -93,6 +94,9 @@ class AppSpec(_Spec):
         if self.ipa is not None and not self.custom_build:
             raise ValueError("ipa uploads the organisation's own build: set custom_build: true and app_id to the "
                              "build's bundle id (Mattermost's own apps come from the App Store)")
+        if self.hosted_url is not None and not self.custom_build:
+            raise ValueError("hosted_url is where the organisation hosts its own build: set custom_build: true and "
+                             "app_id to the build's bundle id (Mattermost's own apps come from the App Store)")
         return self
 
 

@@ -260,11 +260,12 @@ def _subset_keys(resource: Resource, names: str) -> tuple[str, ...]:
 def _settle_application(data: dict[str, Any]) -> None:
     general = data["general"]
     store_url = general["itunes_store_url"]
+    hosted = "" if store_url else general["external_url"]  # an in-house app hosted externally keeps its URL
     general.update(
         display_name=general["name"],
         internal_app=not store_url,
-        host_externally=bool(store_url),
-        external_url=store_url,
+        host_externally=bool(store_url or hosted),
+        external_url=store_url or hosted,
         itunes_country_region="US" if store_url else "",
     )
     preferences = data["app_configuration"]["preferences"]

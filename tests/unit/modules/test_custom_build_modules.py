@@ -131,11 +131,50 @@ def test_offline_records_the_custom_build_as_intune_would_hold_it(tmp_path):
     assert run_provider_playbook(tmp_path, provider, [("app", args)]).results[0]["changed"] is False
 
 
-def test_jamf_refuses_a_custom_build_app_before_any_request_saying_why(tmp_path, emulator):
-    refused = run_provider_playbook(tmp_path, jamf_provider(emulator), [("app", {"app_id": CUSTOM, "custom_build": True})])
+HOSTED = "https://apps.example.com/chat/manifest.plist"
+
+
+def test_jamf_deploys_the_build_the_organisation_hosts_as_an_in_house_app_and_configures_it(tmp_path, emulator):
+    emulator.seed(**{"jamf/mobile_device_groups": [{"name": "Corporate", "is_smart": False}]})
+    provider = jamf_provider(emulator)
+    app = {"app_id": CUSTOM, "custom_build": True, "hosted_url": HOSTED, "display_name": "Chat", "platforms": ["ios"],
+           "assignments": [{"group": "Corporate"}]}
+    config = dict(CONFIG, platforms=["ios"])
+    first = run_provider_playbook(tmp_path, provider, [("app", app), ("app_config", config)])
+    emulator.clear_requests()
+    second = run_provider_playbook(tmp_path, provider, [("app", app), ("app_config", config)])
+    writes_of_the_second_run = emulator.writes()
+    moved = run_provider_playbook(tmp_path, provider, [("app", dict(app, hosted_url=HOSTED.replace("chat/", "chat/2.1/")))])
+
+    assert [result["changed"] for result in first.results] == [True, True], first.output
+    assert [result["changed"] for result in second.results] == [False, False]
+    assert writes_of_the_second_run == []
+    assert moved.results[0]["changed"], moved.output
+    [record] = emulator.state()["jamf/mobile_device_applications"]
+    general = record["general"]
+    assert (general["bundle_id"], general["internal_app"], general["host_externally"], general["itunes_store_url"]) == (
+        CUSTOM, True, True, "")
+    assert general["external_url"] == HOSTED.replace("chat/", "chat/2.1/")
+    assert "<key>serverUrl</key>" in record["app_configuration"]["preferences"]
+    assert [group["name"] for group in record["scope"]["mobile_device_groups"]] == ["Corporate"]
+
+
+@pytest.mark.parametrize(("provider_name", "args", "says"), [
+    ("jamf", {"ipa": "built.ipa"}, "ipa is not uploaded to Jamf Pro"),
+    ("jamf", {}, "give hosted_url, the https URL where the organisation hosts the build's manifest"),
+    ("intune", {"hosted_url": HOSTED}, "Intune hosts the build itself: give ipa"),
+    ("jamf", {"hosted_url": "http://apps.example.com/chat/manifest.plist"}, "hosted_url: 'http://apps.example.com"),
+], ids=["jamf-ipa", "jamf-no-url", "intune-hosted-url", "not-https"])
+def test_a_custom_build_a_provider_cannot_install_that_way_is_refused_before_any_request(tmp_path, emulator, provider_name,
+                                                                                         args, says):
+    provider = {"jamf": jamf_provider, "intune": intune_provider}[provider_name](emulator)
+    arguments = {"app_id": CUSTOM, "custom_build": True, "platforms": ["ios"], **args}
+    if "ipa" in arguments:
+        arguments["ipa"] = str(make_ipa(tmp_path / arguments["ipa"], CUSTOM))
+    refused = run_provider_playbook(tmp_path, provider, [("app", arguments)])
+
     assert refused.results[0]["failed"], refused.output
-    assert "the Classic API takes an in-house app's .ipa only as a multipart upload" in refused.results[0]["msg"]
-    assert refused.results[0]["msg"].endswith("nothing was sent")
+    assert says in refused.results[0]["msg"] and refused.results[0]["msg"].endswith("nothing was sent")
     assert not emulator.writes()
 
 

@@ -144,6 +144,7 @@ def _refuse_app_options(spec: AppSpec) -> None:
         "remove_on_unenroll": "Android removes every work app with the work profile or the device's management",
         "removable": "a FORCE_INSTALLED app (intent required) cannot be removed by the user; there is no other setting",
         "vpn_configuration_id": "Android Management sets an always-on VPN for the whole policy, not per app",
+        "hosted_url": "a private Android build is published in Managed Google Play and named by its package",
     }
     for option, reason in refused.items():
         if getattr(spec, option) is not None:

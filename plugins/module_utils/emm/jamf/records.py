@@ -14,8 +14,10 @@ XML only. Two records matter:
 
 The app record is two neutral kinds: APP (its ``general`` fields) and APP_CONFIG (its preferences);
 both are named by the bundle id, since Jamf keeps one record per app. Fields the server derives
-(``host_externally``, ``internal_app``, ``external_url``, ``itunes_country_region``,
-``display_name``) are never put in a wanted body, so the engine never compares them.
+for an App Store app (``host_externally``, ``internal_app``, ``external_url``,
+``itunes_country_region``, ``display_name``) are never put in its wanted body, so the engine never
+compares them; an in-house build the organisation hosts sets ``host_externally`` and
+``external_url`` itself.
 """
 
 from __future__ import annotations
@@ -107,10 +109,13 @@ def app_body(spec: Any) -> dict[str, Any]:
     """The app record's `general` fields the collection sets; options left unset are left out, so
     they are neither compared nor overwritten."""
     intents = {target.intent for target in spec.assignments if not target.exclude}
+    hosted = getattr(spec, "hosted_url", None)
     body = {
         "name": spec.display_name,
         "bundle_id": spec.app_id,
-        "itunes_store_url": spec.app_store_url,
+        # An in-house build hosted by the organisation, or the App Store app.
+        **({"itunes_store_url": "", "host_externally": True, "external_url": hosted} if hosted
+           else {"itunes_store_url": spec.app_store_url}),
         "deployment_type": DEPLOYMENT_TYPES[intents.pop()] if intents else None,
         "deploy_as_managed_app": True,
         "take_over_management": True,
@@ -166,8 +171,9 @@ def app_actual(kind: str, raw: Mapping[str, Any]) -> Actual:
                   owned=_owned(general), raw=raw, created=_creation_order(general))
 
 
-_APP_FIELDS = ("name", "bundle_id", "itunes_store_url", "deployment_type", "deploy_as_managed_app",
-               "take_over_management", "prevent_backup_of_app_data", "remove_app_when_mdm_profile_is_removed")
+_APP_FIELDS = ("name", "bundle_id", "itunes_store_url", "host_externally", "external_url", "deployment_type",
+               "deploy_as_managed_app", "take_over_management", "prevent_backup_of_app_data",
+               "remove_app_when_mdm_profile_is_removed")
 
 
 def profile_actual(raw: Mapping[str, Any]) -> Actual:

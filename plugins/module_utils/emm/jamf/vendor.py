@@ -105,6 +105,7 @@ class JamfVendor:
         self.client = client
         self._records: dict[str, list[dict]] = {}  # collection path -> full records
         self._profile_names: set[str] = set()  # the profiles the run's specs name: only those are read in full
+        self._app_ids: set[str] = set(catalog.APP_IDS)  # the app records read in full: Mattermost's, and custom builds named
         self._inventories: dict[str, dict] = {}  # device id -> its last inventory (validation reads each once)
         self._members: dict[str, list[str]] = {}  # mobile device group id -> its devices' ids
 
@@ -127,7 +128,14 @@ class JamfVendor:
     def _manageable(self, kind: str, item: Mapping[str, Any]) -> bool:
         if kind == DEVICE_PROFILE:
             return item.get("name") in self._profile_names
-        return item.get("bundle_id") in catalog.APP_IDS
+        return item.get("bundle_id") in self._app_ids
+
+    def _name_apps(self, app_ids: Iterable[str]) -> None:
+        """Read the records of these bundle ids too (an organisation's own build), from the next listing on."""
+        new = set(app_ids) - self._app_ids
+        if new:
+            self._app_ids |= new
+            self.forget(APP)
 
     def _read(self, kind: str, wanted) -> list[dict]:
         """The full records of a kind whose list entries are `wanted`; one deleted meanwhile is left out."""
@@ -165,9 +173,11 @@ class JamfVendor:
         return None
 
     def desired_apps(self, spec: AppSpec) -> Wishes:
+        self._name_apps([spec.app_id])
         return Wishes([wishes.app_wish(spec, self.group_ids)])
 
     def desired_app_configs(self, specs: Sequence[AppConfigSpec], check_mode: bool) -> Wishes:
+        self._name_apps(spec.config.app_id for spec in specs)
         return wishes.app_config_wishes(specs, self.group_ids, lambda: {item.name: item for item in self.list(APP_CONFIG)},
                                         check_mode)
 
@@ -272,6 +282,7 @@ class JamfVendor:
     def inventory(self, app_ids: Sequence[str] = catalog.APP_IDS) -> dict[str, Any]:
         """The Mattermost app records with their scope and AppConfig (audited as the iOS app reads
         it) and the collection's configuration profiles (every profile is read in full to find them)."""
+        self._name_apps(app_ids)
         apps = [raw for raw in self._full_records(APP) if (raw.get("general") or {}).get("bundle_id") in app_ids]
         profiles = [raw for raw in self._read(DEVICE_PROFILE, lambda item: True) if records.profile_actual(raw).owned]
         scoped = apps + profiles

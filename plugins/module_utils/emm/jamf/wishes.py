@@ -45,14 +45,16 @@ PER_APP_VPN_BINDING = (
 
 # app ----------------------------------------------------------------------------------------
 
-# Why the app module leaves a custom build's in-house record to the console.
-CUSTOM_BUILD_REFUSED = (
-    "custom builds are not managed by mattermost.emm.app on Jamf Pro: the Classic API takes an in-house app's .ipa "
-    "only as a multipart upload to an existing record (fileuploads/mobiledeviceapplicationsipa) and its record shows "
-    "no digest of the file, so a second run could not tell an unchanged .ipa from a new one without uploading it again; "
-    "add the in-house app in the Jamf Pro console (Devices > Mobile Device Apps > New > In-house app), then "
-    "configure it with mattermost.emm.app_config (custom_build: true, and adopt: true for a record the collection did "
-    "not create); nothing was sent"
+# Why an .ipa is not uploaded to Jamf Pro, and what to give instead.
+CUSTOM_BUILD_IPA_REFUSED = (
+    "ipa is not uploaded to Jamf Pro: the Classic API takes an in-house app's .ipa only as a multipart upload to an "
+    "existing record (fileuploads/mobiledeviceapplicationsipa) and its record shows no digest of the file, so a second "
+    "run could not tell an unchanged .ipa from a new one without uploading it again; host the build (its manifest) "
+    "where your devices can download it and give that URL as hosted_url instead; nothing was sent"
+)
+CUSTOM_BUILD_URL_MISSING = (
+    "a custom build on Jamf Pro is an in-house app record hosted externally: give hosted_url, the https URL where "
+    "the organisation hosts the build's manifest; nothing was sent"
 )
 
 
@@ -65,8 +67,10 @@ def app_wish(spec: AppSpec, resolve: Resolver) -> Desired:
 
 
 def _refuse_app_options(spec: AppSpec) -> None:
-    if spec.custom_build:
-        raise ProviderError(f"app {spec.app_id}: {CUSTOM_BUILD_REFUSED}")
+    if spec.custom_build and spec.ipa is not None:
+        raise ProviderError(f"app {spec.app_id}: {CUSTOM_BUILD_IPA_REFUSED}")
+    if spec.custom_build and spec.hosted_url is None and spec.state == "present":
+        raise ProviderError(f"app {spec.app_id}: {CUSTOM_BUILD_URL_MISSING}")
     if catalog.ANDROID in spec.platforms:
         raise ProviderError(f"app {spec.app_id}: {APPLE_ONLY}")
     if spec.vpn_configuration_id is not None:
