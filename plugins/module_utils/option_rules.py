@@ -159,8 +159,8 @@ def https_url() -> Rule:
             parts = urlsplit(value)
         except (TypeError, ValueError):
             return False
-        return (parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
-                and not _CONTROL.search(value) and " " not in value)
+        plain = "@" not in parts.netloc and not _CONTROL.search(value) and " " not in value
+        return parts.scheme == "https" and bool(parts.hostname) and plain
 
     return Rule("an https:// URL with a host name and no user name or password", accepts)
 

@@ -603,9 +603,23 @@ class Provider:
             # Refused as a duplicate: a concurrent run made it first (and the others of the phase
             # may have been made): take what exists, create what does not.
             created = self._recover(operations, work, deleted_ids, self.settle_seconds)
-        # Lagging listings are waited for, so that the next run finds the objects.
-        seconds = self.settle_seconds if self.capabilities.lagging_listings else 0
-        return self._without_twins(self._listed(operations, created, deleted_ids, seconds), created, lost, work)
+        found = self._listed(operations, created, deleted_ids, self._listing_wait())
+        self._require_listed(found, created)
+        return self._without_twins(found, created, lost, work)
+
+    def _listing_wait(self) -> float:
+        """How long a new object is waited for in the vendor's listings. Where they lag, a task
+        that ended before its objects are listed would leave the next task, or the next run, to
+        create them again: wait as long as for a lost answer."""
+        return max(self.settle_seconds, self.recovery_seconds) if self.capabilities.lagging_listings else 0
+
+    def _require_listed(self, found: Mapping[Identity, list[Actual]], created: Mapping[Identity, str]) -> None:
+        unlisted = [f"{identity} ({object_id})" for identity, object_id in created.items()
+                    if not any(item.id == object_id for item in found.get(identity, ()))]
+        if unlisted and self.capabilities.lagging_listings:
+            raise ProviderError(f"created {', '.join(unlisted)}, but {self.capabilities.vendor} does not list it after "
+                                f"{self._listing_wait():g} s: its listings lag, and a run started before they show it "
+                                "would create it again; run again once it is listed (the run then converges)")
 
     def _recover(self, operations: list[Operation], work: Plan, deleted_ids: set, seconds: float) -> dict[Identity, str]:
         """The creates got no answer, or a refusal: some objects may exist now, or within

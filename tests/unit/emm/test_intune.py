@@ -196,6 +196,32 @@ def test_back_to_back_runs_on_a_slow_listing_tenant_create_no_duplicates():
         assert pending(emu) == []
 
 
+def test_listings_lagging_past_settle_seconds_are_waited_for_so_no_run_creates_twice():
+    """Graph lists new objects 3 s late, longer than settle_seconds: each create waits until its
+    object is listed, so the next task and the next run find it instead of creating it again."""
+    with run_emulator(listing_delay=3) as emu:
+        emu.seed(groups=[group(CORP), group(BYOD)], mobileApps=[ANDROID_APP])
+        for _run in range(2):
+            for plan in ("plan_apps", "plan_app_configs"):
+                provider = intune_provider(emu, settle_seconds=1, recovery_seconds=10)
+                provider.apply(getattr(provider, plan)(app_spec() if plan == "plan_apps" else config_specs()))
+
+        assert_no_duplicates(emu)
+        assert pending(emu) == []
+
+
+def test_a_listing_that_lags_past_every_wait_fails_the_create_saying_why():
+    with run_emulator(listing_delay=5) as emu:
+        emu.seed(groups=[group(CORP), group(BYOD)], mobileApps=[ANDROID_APP])
+        provider = intune_provider(emu, settle_seconds=0, recovery_seconds=1)
+
+        with pytest.raises(ProviderError) as raised:
+            provider.apply(provider.plan_apps(app_spec()))
+
+    assert "does not list it after 1 s: its listings lag" in str(raised.value)
+    assert "run again once it is listed" in str(raised.value)
+
+
 def test_console_app_assignment_settings_survive_and_converge(emulator):
     corp = emulator.seed(groups=[group(CORP), group(BYOD)])["groups"][0]["id"]
 

@@ -295,10 +295,10 @@ def test_client_secret_never_shows_even_at_vvv(tmp_path):
     assert secret not in run.output and wrong not in run.output
 
 
-@pytest.mark.parametrize("settle_seconds, succeeds", [(0, False), (None, True)], ids=["no settling", "default"])
-def test_settle_seconds_covers_graphs_listing_delay_between_tasks(tmp_path, settle_seconds, succeeds):
-    # The emulator lists a new object only 8 s after creating it, as Graph does after a moment: longer
-    # than the next task takes to start even on a loaded machine, shorter than the default settle_seconds.
+@pytest.mark.parametrize("settle_seconds", [0, None], ids=["no settling", "default"])
+def test_a_lagging_listing_between_tasks_is_waited_for_by_the_task_that_created(tmp_path, settle_seconds):
+    # The emulator lists a new object only 8 s after creating it, as Graph does after a moment:
+    # the app task waits until its object is listed, so the next task finds it, whatever settle_seconds.
     with run_emulator(listing_delay=8) as emu:
         emu.seed(groups=[group(CORP), group(BYOD)], mobileApps=[ANDROID_APP])
         provider = dict(intune_provider(emu), **({} if settle_seconds is None else {"settle_seconds": settle_seconds}))
@@ -307,7 +307,4 @@ def test_settle_seconds_covers_graphs_listing_delay_between_tasks(tmp_path, sett
 
     app, config = run.results
     assert not app.get("failed") and len(created) == 2, run.output
-    if succeeds:
-        assert not config.get("failed") and config["changed"], run.output
-    else:
-        assert config["failed"] and "the tenant has no ios entry for com.mattermost.rn" in config["msg"]
+    assert not config.get("failed") and config["changed"], run.output

@@ -287,8 +287,8 @@ def device_state(device: Mapping[str, Any], policies: Mapping[str, Mapping[str, 
     """Whether a device runs the current version of its policy, and what it says is wrong with Mattermost."""
     policy = policies.get(device.get("policyName", ""), {})
     applied, wanted = version(device.get("appliedPolicyVersion")), version(policy.get("version"))
-    current = (device.get("appliedPolicyName") == device.get("policyName") and applied is not None
-               and wanted is not None and applied >= wanted)
+    on_its_policy = device.get("appliedPolicyName") == device.get("policyName")
+    current = on_its_policy and applied is not None and wanted is not None and applied >= wanted
     wanted_packages = set(packages)
     return {
         "id": device.get("name"), "policy": device.get("policyName"), "policy_version": wanted,
