@@ -159,9 +159,13 @@ options:
         default: 300
       settle_seconds:
         description:
-          - Graph lists a new object only after a moment. After creating something, and before
-            failing for an app entry that a previous task has just added, the module looks again
-            for up to this many seconds, so that nothing is missed or created twice.
+          - Graph lists a new object only after a moment. Before failing for an app entry that a
+            previous task has just added, the module looks again for up to this many seconds.
+          - After creating something, the module waits until the listing shows it, for this long
+            or as long as it looks for the object of a lost answer (a minute, within
+            O(provider.retry_seconds)), whichever is longer, so that the next task and the next
+            run find it instead of creating it again; an object still not listed then fails the
+            task, saying so.
         type: int
         default: 10
       dest:
